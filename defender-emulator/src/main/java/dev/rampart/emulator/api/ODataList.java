@@ -1,0 +1,164 @@
+package dev.rampart.emulator.api;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rampart.emulator.http.ApiError;
+import dev.rampart.emulator.http.Call;
+import dev.rampart.emulator.odata.ODataFilter;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Serves an OData collection the way the Defender list endpoints do (REFERENCE.md sections 3.2 and 3.3): {@code $filter}
+ * over the endpoint's filterable properties, {@code $top} up to the endpoint's cap (more is refused, as ASP.NET OData
+ * refuses it), {@code $skip}, {@code $select}, and, when the client did not ask for {@code $top}, pages of the maximum
+ * size with an {@code @odata.nextLink} that repeats the request with {@code $skip} advanced. The page is streamed: only
+ * one entity is in memory at a time.
+ */
+final class ODataList {
+    private ODataList() {}
+
+    /** A lazy, ordered collection. {@code from(n)} starts at the n-th entity when it can seek, else at the first. */
+    interface Source {
+        Iterator<ObjectNode> from(int start);
+
+        default boolean seekable() {
+            return false;
+        }
+    }
+
+    static void serve(Call call, String entitySet, int maxTop, Set<String> filterable, Source source) {
+        String filterText = call.query("$filter");
+        ODataFilter filter = filterText == null || filterText.isBlank() ? null : ODataFilter.parse(filterText, filterable);
+        Integer top = intOption(call, "$top");
+        if (top != null && top > maxTop) {
+            throw new ApiError(400, "ODataError", "Invalid ODataQuery. The limit of '" + maxTop
+                    + "' for Top query has been exceeded. The value from the incoming request is '" + top + "'.");
+        }
+        Integer skipOption = intOption(call, "$skip");
+        int skip = skipOption == null ? 0 : skipOption;
+        if (call.query("$orderby") != null) {
+            throw new ApiError(400, "ODataError", "Invalid ODataQuery. Query option 'OrderBy' is not allowed. To allow"
+                    + " it, set the 'AllowedQueryOptions' property on EnableQueryAttribute or QueryValidationSettings.");
+        }
+        Set<String> select = select(call);
+        int pageSize = top != null ? top : maxTop;
+        int start = Math.max(0, skip + call.pagingShift);
+        boolean seek = filter == null && source.seekable();
+        Iterator<ObjectNode> it = source.from(seek ? start : 0);
+        int toSkip = seek ? 0 : start;
+        String context = call.base() + "/api/$metadata#" + entitySet;
+        call.stream(200, g -> {
+            g.writeStartObject();
+            g.writeStringField("@odata.context", context);
+            g.writeArrayFieldStart("value");
+            int skipped = 0;
+            int written = 0;
+            boolean more = false;
+            while (it.hasNext()) {
+                ObjectNode e = it.next();
+                if (filter != null && !filter.test(e)) {
+                    continue;
+                }
+                if (skipped < toSkip) {
+                    skipped++;
+                    continue;
+                }
+                if (written == pageSize) {
+                    more = true;
+                    break;
+                }
+                write(g, e, select);
+                written++;
+            }
+            g.writeEndArray();
+            if (more && top == null) {
+                g.writeStringField("@odata.nextLink", nextLink(call, skip + pageSize));
+            }
+            g.writeEndObject();
+        });
+    }
+
+    /** Writes a collection that the API does not page. */
+    static void all(Call call, String entitySet, Iterator<ObjectNode> items) {
+        String context = call.base() + "/api/$metadata#" + entitySet;
+        Set<String> select = select(call);
+        call.stream(200, g -> {
+            g.writeStartObject();
+            g.writeStringField("@odata.context", context);
+            g.writeArrayFieldStart("value");
+            while (items.hasNext()) {
+                write(g, items.next(), select);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+    }
+
+    private static void write(JsonGenerator g, ObjectNode e, Set<String> select) throws IOException {
+        if (select == null) {
+            Call.JSON.writeTree(g, e);
+            return;
+        }
+        g.writeStartObject();
+        var fields = e.fields();
+        while (fields.hasNext()) {
+            var f = fields.next();
+            if (select.contains(f.getKey().toLowerCase(Locale.ROOT))) {
+                g.writeFieldName(f.getKey());
+                Call.JSON.writeTree(g, f.getValue());
+            }
+        }
+        g.writeEndObject();
+    }
+
+    static Set<String> select(Call call) {
+        String s = call.query("$select");
+        if (s == null || s.isBlank()) {
+            return null;
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (String f : s.split(",")) {
+            out.add(f.trim().toLowerCase(Locale.ROOT));
+        }
+        return out;
+    }
+
+    static Integer intOption(Call call, String name) {
+        String v = call.query(name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new ApiError(400, "ODataError", "Invalid ODataQuery. The query parameter '" + name + "' value '" + v
+                    + "' is not a valid non-negative integer.");
+        }
+    }
+
+    /** The request's own URL with {@code $skip} set: how the real list endpoints link their next page. */
+    static String nextLink(Call call, int skip) {
+        StringBuilder q = new StringBuilder();
+        String raw = call.rawQuery();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                String key = java.net.URLDecoder.decode(pair.contains("=") ? pair.substring(0, pair.indexOf('=')) : pair,
+                        java.nio.charset.StandardCharsets.UTF_8);
+                if (pair.isEmpty() || key.equalsIgnoreCase("$skip")) {
+                    continue;
+                }
+                q.append(q.length() == 0 ? "" : "&").append(pair);
+            }
+        }
+        q.append(q.length() == 0 ? "" : "&").append("$skip=").append(skip);
+        return call.base() + call.exchange().getRequestURI().getRawPath() + "?" + q;
+    }
+}

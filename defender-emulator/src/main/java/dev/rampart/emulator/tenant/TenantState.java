@@ -1,0 +1,52 @@
+package dev.rampart.emulator.tenant;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * What has been changed in a tenant by hand (the control API) rather than by the change model. It is sparse: it holds
+ * only the devices and vulnerabilities that were touched, so its size follows the number of changes, not the tenant.
+ */
+public final class TenantState {
+    /** A vulnerability added to or fixed on one device at one instant. */
+    public record VulnOverride(int cve, boolean add, Instant at) {}
+
+    private final Map<Integer, ObjectNode> machineOverrides = new ConcurrentHashMap<>();
+    private final Map<Integer, List<VulnOverride>> vulnOverrides = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Grows with every change, so that caches of tenant-wide figures know when to recompute. */
+    public long version() {
+        return version.get();
+    }
+
+    public ObjectNode machineOverride(int device) {
+        return machineOverrides.get(device);
+    }
+
+    public void overrideMachine(int device, ObjectNode fields) {
+        version.incrementAndGet();
+        machineOverrides.merge(device, fields.deepCopy(), (old, add) -> {
+            ObjectNode merged = old.deepCopy();
+            merged.setAll(add);
+            return merged;
+        });
+    }
+
+    public List<VulnOverride> vulnOverrides(int device) {
+        return vulnOverrides.getOrDefault(device, List.of());
+    }
+
+    public void overrideVulnerability(int device, VulnOverride change) {
+        version.incrementAndGet();
+        vulnOverrides.computeIfAbsent(device, d -> new CopyOnWriteArrayList<>()).add(change);
+    }
+
+    public boolean hasVulnOverrides() {
+        return !vulnOverrides.isEmpty();
+    }
+}
