@@ -73,7 +73,12 @@ public final class DefenderEmulator implements AutoCloseable {
         Instant start = b.start != null ? b.start : Instant.now().truncatedTo(ChronoUnit.SECONDS);
         this.clock = new EmulatorClock(start, b.clockSpeed);
         this.tenant = new SyntheticTenant(
-                new TenantSpec(b.seed, b.devices, b.cves > 0 ? b.cves : Math.min(8000, 1500 + b.devices / 20), b.vulnerabilitiesPerDevice, b.alertsPerThousandDevicesPerDay),
+                new TenantSpec(
+                        b.seed,
+                        b.devices,
+                        b.cves > 0 ? b.cves : Math.min(8000, 1500 + b.devices / 20),
+                        b.vulnerabilitiesPerDevice,
+                        b.alertsPerThousandDevicesPerDay),
                 start);
         this.app = new AppRegistration(tenant.clientId(), tenant.clientSecret());
         this.app.certificate(b.certificate);
@@ -83,9 +88,15 @@ public final class DefenderEmulator implements AutoCloseable {
         this.defender = new DefenderApi(tenant, clock);
         defender.register(router);
         new GraphApi(tenant, defender.hunting()).register(router);
-        router.add("POST", "/{tenant}/oauth2/v2.0/token", Service.ENTRA, Router.Policy.NONE, c -> tokens.token(c, true));
+        router.add(
+                "POST", "/{tenant}/oauth2/v2.0/token", Service.ENTRA, Router.Policy.NONE, c -> tokens.token(c, true));
         router.add("POST", "/{tenant}/oauth2/token", Service.ENTRA, Router.Policy.NONE, c -> tokens.token(c, false));
-        router.add("GET", "/{tenant}/v2.0/.well-known/openid-configuration", Service.ENTRA, Router.Policy.NONE, this::openidConfiguration);
+        router.add(
+                "GET",
+                "/{tenant}/v2.0/.well-known/openid-configuration",
+                Service.ENTRA,
+                Router.Policy.NONE,
+                this::openidConfiguration);
         this.control = new ControlApi(this);
         this.server = HttpServer.create(new InetSocketAddress(b.host, b.port), 256);
         AtomicInteger n = new AtomicInteger();
@@ -354,9 +365,12 @@ public final class DefenderEmulator implements AutoCloseable {
             Router.Match match = router.match(method, routePath, otherMethod);
             if (match == null) {
                 if (otherMethod[0]) {
-                    throw new ApiError(405, "BadRequest", "The requested resource does not support http method '" + method + "'.");
+                    throw new ApiError(
+                            405, "BadRequest", "The requested resource does not support http method '" + method + "'.");
                 }
-                throw new ApiError(404, service == Service.GRAPH ? "Request_ResourceNotFound" : "NotFound",
+                throw new ApiError(
+                        404,
+                        service == Service.GRAPH ? "Request_ResourceNotFound" : "NotFound",
                         "No HTTP resource was found that matches the request URI '" + path + "'.");
             }
             service = match.route().service();
@@ -406,11 +420,20 @@ public final class DefenderEmulator implements AutoCloseable {
                 case "reset" -> throw new Reset();
                 case "status" -> {
                     if (f.status() == 429) {
-                        throw new ApiError(429, "429", "API calls quota exceeded! Maximum allowed 100 per 00:01:00 for the"
-                                + " key Destination+TenantID+AppID. You can send requests again in " + f.retryAfter()
-                                + " seconds.", Map.of("Retry-After", Integer.toString(f.retryAfter())));
+                        throw new ApiError(
+                                429,
+                                "429",
+                                "API calls quota exceeded! Maximum allowed 100 per 00:01:00 for the"
+                                        + " key Destination+TenantID+AppID. You can send requests again in "
+                                        + f.retryAfter()
+                                        + " seconds.",
+                                Map.of("Retry-After", Integer.toString(f.retryAfter())));
                     }
-                    throw new ApiError(f.status(), f.status() >= 500 ? (f.status() == 503 ? "ServiceUnavailable" : "InternalServerError") : "BadRequest",
+                    throw new ApiError(
+                            f.status(),
+                            f.status() >= 500
+                                    ? (f.status() == 503 ? "ServiceUnavailable" : "InternalServerError")
+                                    : "BadRequest",
                             f.status() >= 500 ? "An error has occurred." : "Injected fault.");
                 }
                 case "truncate" -> call.truncateAfter = f.bytes();
@@ -425,25 +448,39 @@ public final class DefenderEmulator implements AutoCloseable {
 
     private void authorize(Call call, Router.Route route) {
         boolean graph = route.service() == Service.GRAPH;
-        call.principal = tokens.authenticate(call.header("Authorization"), graph ? TokenService.Kind.GRAPH : TokenService.Kind.DEFENDER);
+        call.principal = tokens.authenticate(
+                call.header("Authorization"), graph ? TokenService.Kind.GRAPH : TokenService.Kind.DEFENDER);
         Router.Policy policy = route.policy();
         if (!graph && !defenderLicence) {
             throw new ApiError(401, "Unauthorized", "Unauthorized request - Account is not provisioned.");
         }
-        Quotas.Throttle t = quotas.acquire(policy.quotaKey() + "|" + call.principal.tenantId() + "|" + call.principal.appId(),
-                policy.perMinute(), policy.perHour());
+        Quotas.Throttle t = quotas.acquire(
+                policy.quotaKey() + "|" + call.principal.tenantId() + "|" + call.principal.appId(),
+                policy.perMinute(),
+                policy.perHour());
         if (t != null) {
-            throw new ApiError(429, "429", "API calls quota exceeded! Maximum allowed " + t.limit() + " per "
-                    + t.windowText() + " for the key Destination+TenantID+AppID. You can send requests again in "
-                    + t.retryAfterSeconds() + " seconds.", Map.of("Retry-After", Long.toString(t.retryAfterSeconds())));
+            throw new ApiError(
+                    429,
+                    "429",
+                    "API calls quota exceeded! Maximum allowed " + t.limit() + " per "
+                            + t.windowText()
+                            + " for the key Destination+TenantID+AppID. You can send requests again in "
+                            + t.retryAfterSeconds() + " seconds.",
+                    Map.of("Retry-After", Long.toString(t.retryAfterSeconds())));
         }
         if (!policy.roles().isEmpty() && policy.roles().stream().noneMatch(call.principal.roles()::contains)) {
             if (graph) {
-                throw new ApiError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+                throw new ApiError(
+                        403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
             }
-            throw new ApiError(403, "Forbidden", "Missing application roles. API required roles: "
-                    + String.join(", ", policy.roles()) + ", application roles: "
-                    + String.join(", ", call.principal.roles().stream().sorted().toList()));
+            throw new ApiError(
+                    403,
+                    "Forbidden",
+                    "Missing application roles. API required roles: "
+                            + String.join(", ", policy.roles()) + ", application roles: "
+                            + String.join(
+                                    ", ",
+                                    call.principal.roles().stream().sorted().toList()));
         }
         if (policy.tvm() && !tvmLicence) {
             throw new ApiError(401, "Unauthorized", "Unauthorized request - reason of failure: No Tvm license");
@@ -480,15 +517,20 @@ public final class DefenderEmulator implements AutoCloseable {
                 err.put("code", e.status() == 429 ? "TooManyRequests" : e.code());
                 err.put("message", e.getMessage());
                 ObjectNode inner = err.putObject("innerError");
-                inner.put("date", clock.wall().instant().truncatedTo(ChronoUnit.SECONDS).toString());
+                inner.put(
+                        "date",
+                        clock.wall().instant().truncatedTo(ChronoUnit.SECONDS).toString());
                 inner.put("request-id", requestId);
-                inner.put("client-request-id", call.header("client-request-id") == null ? requestId : call.header("client-request-id"));
+                inner.put(
+                        "client-request-id",
+                        call.header("client-request-id") == null ? requestId : call.header("client-request-id"));
                 call.header("request-id", requestId);
                 call.json(e.status(), body);
             }
             case BLOB -> {
-                String xml = "\uFEFF<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>" + e.code() + "</Code><Message>"
-                        + e.getMessage() + "\nRequestId:" + requestId + "\nTime:" + clock.wall().instant() + "</Message></Error>";
+                String xml = "\uFEFF<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>" + e.code()
+                        + "</Code><Message>" + e.getMessage() + "\nRequestId:" + requestId + "\nTime:"
+                        + clock.wall().instant() + "</Message></Error>";
                 call.header("x-ms-request-id", requestId);
                 call.send(e.status(), "application/xml", xml.getBytes(StandardCharsets.UTF_8));
             }
@@ -514,7 +556,10 @@ public final class DefenderEmulator implements AutoCloseable {
         String base = call.base() + "/" + call.pathParam("tenant");
         ObjectNode o = Call.JSON.createObjectNode();
         o.put("token_endpoint", base + "/oauth2/v2.0/token");
-        o.putArray("token_endpoint_auth_methods_supported").add("client_secret_post").add("private_key_jwt").add("client_secret_basic");
+        o.putArray("token_endpoint_auth_methods_supported")
+                .add("client_secret_post")
+                .add("private_key_jwt")
+                .add("client_secret_basic");
         o.put("issuer", "https://login.microsoftonline.com/" + tenant.tenantId() + "/v2.0");
         o.put("tenant_region_scope", "EU");
         call.json(200, o);

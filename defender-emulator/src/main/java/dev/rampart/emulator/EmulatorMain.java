@@ -48,7 +48,8 @@ public final class EmulatorMain {
             usage(err);
             return new Started(2, null);
         }
-        DefenderEmulator.Builder b = DefenderEmulator.builder().port(8443).devices(5000).seed(7).clockSpeed(1);
+        DefenderEmulator.Builder b =
+                DefenderEmulator.builder().port(8443).devices(5000).seed(7).clockSpeed(1);
         if (command.equals("demo")) {
             b.devices(3000);
         }
@@ -85,8 +86,13 @@ public final class EmulatorMain {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         out.println(emulator.describe().toString());
         out.flush();
-        err.printf(Locale.ROOT, "Sandbox tenant %s with %d devices ready in %d ms at %s (Ctrl-C to stop).%n",
-                emulator.tenantId(), emulator.tenant().deviceCount(), ms, emulator.baseUrl());
+        err.printf(
+                Locale.ROOT,
+                "Sandbox tenant %s with %d devices ready in %d ms at %s (Ctrl-C to stop).%n",
+                emulator.tenantId(),
+                emulator.tenant().deviceCount(),
+                ms,
+                emulator.baseUrl());
         if (command.equals("demo")) {
             err.println("Try:  curl -s " + emulator.controlUrl() + " ;  the Rampart server comes with a later release;"
                     + " point any Defender API client at " + emulator.apiUrl() + ".");

@@ -18,7 +18,8 @@ public final class RequestLog {
     private final LongAdder throttled = new LongAdder();
 
     void record(String method, String path, int status) {
-        counts.computeIfAbsent(method + " " + path + " " + status, k -> new LongAdder()).increment();
+        counts.computeIfAbsent(method + " " + path + " " + status, k -> new LongAdder())
+                .increment();
         total.increment();
         if (status == 429) {
             throttled.increment();

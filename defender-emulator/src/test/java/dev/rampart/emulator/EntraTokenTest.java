@@ -45,8 +45,11 @@ class EntraTokenTest {
 
     @AfterEach
     void resetApp() {
-        http.control("POST", "/app", "{\"adminConsent\":true,\"secretExpired\":false,\"defenderRoles\":"
-                + SandboxHttp.JSON.valueToTree(emulator.app().DEFENDER_ROLES) + "}");
+        http.control(
+                "POST",
+                "/app",
+                "{\"adminConsent\":true,\"secretExpired\":false,\"defenderRoles\":"
+                        + SandboxHttp.JSON.valueToTree(emulator.app().DEFENDER_ROLES) + "}");
     }
 
     @Test
@@ -60,18 +63,28 @@ class EntraTokenTest {
         JsonNode claims = SandboxHttp.claims(body.get("access_token").asText());
         assertThat(claims.get("tid").asText()).isEqualTo(emulator.tenantId());
         assertThat(claims.get("aud").asText()).isEqualTo("https://api.securitycenter.microsoft.com");
-        assertThat(claims.get("roles")).extracting(JsonNode::toString).asString().contains("Machine.Read.All", "Machine.Isolate");
+        assertThat(claims.get("roles"))
+                .extracting(JsonNode::toString)
+                .asString()
+                .contains("Machine.Read.All", "Machine.Isolate");
         assertThat(claims.get("exp").asLong()).isGreaterThan(Instant.now().getEpochSecond());
         assertThat(claims.get("appid").asText()).isEqualTo(emulator.clientId());
     }
 
     @Test
     void v1TokenShouldUseStringsForEveryNumberAndEchoTheResource() {
-        var r = http.tokenRequest(emulator.tenantId(), false, Map.of(
-                "grant_type", "client_credentials",
-                "client_id", emulator.clientId(),
-                "client_secret", emulator.clientSecret(),
-                "resource", "https://api.securitycenter.microsoft.com"));
+        var r = http.tokenRequest(
+                emulator.tenantId(),
+                false,
+                Map.of(
+                        "grant_type",
+                        "client_credentials",
+                        "client_id",
+                        emulator.clientId(),
+                        "client_secret",
+                        emulator.clientSecret(),
+                        "resource",
+                        "https://api.securitycenter.microsoft.com"));
         assertThat(r.status()).isEqualTo(200);
         JsonNode body = r.json();
         assertThat(body.get("expires_in").isTextual()).isTrue();
@@ -97,14 +110,18 @@ class EntraTokenTest {
         JsonNode b = r.json();
         assertThat(b.get("error").asText()).isEqualTo(error);
         assertThat(b.get("error_codes").get(0).asInt()).isEqualTo(code);
-        assertThat(b.get("error_description").asText()).startsWith("AADSTS" + code + ":").contains("Trace ID:");
-        assertThat(b.has("trace_id") && b.has("correlation_id") && b.has("timestamp")).isTrue();
+        assertThat(b.get("error_description").asText())
+                .startsWith("AADSTS" + code + ":")
+                .contains("Trace ID:");
+        assertThat(b.has("trace_id") && b.has("correlation_id") && b.has("timestamp"))
+                .isTrue();
         assertThat(b.get("error_uri").asText()).endsWith("code=" + code);
     }
 
     @Test
     void unknownTenantShouldBeAadsts90002() {
-        var r = http.tokenRequest("11111111-2222-3333-4444-555555555555", true, http.secretForm(SandboxHttp.DEFENDER_SCOPE));
+        var r = http.tokenRequest(
+                "11111111-2222-3333-4444-555555555555", true, http.secretForm(SandboxHttp.DEFENDER_SCOPE));
         assertSts(r, 400, "invalid_tenant", 90002);
     }
 
@@ -133,8 +150,11 @@ class EntraTokenTest {
     @Test
     void expiredSecretShouldBeAadsts7000222() {
         http.control("POST", "/app", "{\"secretExpired\":true}");
-        assertSts(http.tokenRequest(emulator.tenantId(), true, http.secretForm(SandboxHttp.DEFENDER_SCOPE)),
-                401, "invalid_client", 7000222);
+        assertSts(
+                http.tokenRequest(emulator.tenantId(), true, http.secretForm(SandboxHttp.DEFENDER_SCOPE)),
+                401,
+                "invalid_client",
+                7000222);
     }
 
     @Test
@@ -185,17 +205,23 @@ class EntraTokenTest {
         public IHttpResponse send(com.microsoft.aad.msal4j.HttpRequest request) throws Exception {
             urls.add(request.url().toString());
             URI real = request.url().toURI();
-            URI local = URI.create(emulator.baseUrl() + real.getRawPath() + (real.getRawQuery() == null ? "" : "?" + real.getRawQuery()));
+            URI local = URI.create(emulator.baseUrl()
+                    + real.getRawPath()
+                    + (real.getRawQuery() == null ? "" : "?" + real.getRawQuery()));
             HttpRequest.Builder b = HttpRequest.newBuilder(local);
             request.headers().forEach((k, v) -> {
-                if (!k.equalsIgnoreCase("Host") && !k.equalsIgnoreCase("Content-Length") && !k.equalsIgnoreCase("Connection")) {
+                if (!k.equalsIgnoreCase("Host")
+                        && !k.equalsIgnoreCase("Content-Length")
+                        && !k.equalsIgnoreCase("Connection")) {
                     b.header(k, v);
                 }
             });
             b.header("X-Forwarded-Host", real.getHost());
-            b.method(request.httpMethod().name(), request.body() == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(request.body()));
+            b.method(
+                    request.httpMethod().name(),
+                    request.body() == null
+                            ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(request.body()));
             var r = http.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
             com.microsoft.aad.msal4j.HttpResponse out = new com.microsoft.aad.msal4j.HttpResponse();
             out.statusCode(r.statusCode());
@@ -205,37 +231,46 @@ class EntraTokenTest {
         }
     }
 
-    private static IAuthenticationResult msal(IClientCredential credential, SandboxTransport transport) throws Exception {
+    private static IAuthenticationResult msal(IClientCredential credential, SandboxTransport transport)
+            throws Exception {
         ConfidentialClientApplication app = ConfidentialClientApplication.builder(emulator.clientId(), credential)
                 .authority("https://login.microsoftonline.com/" + emulator.tenantId() + "/")
                 .instanceDiscovery(false)
                 .httpClient(transport)
                 .build();
-        return app.acquireToken(ClientCredentialParameters.builder(Set.of(SandboxHttp.DEFENDER_SCOPE)).build()).get();
+        return app.acquireToken(ClientCredentialParameters.builder(Set.of(SandboxHttp.DEFENDER_SCOPE))
+                        .build())
+                .get();
     }
 
     @Test
     void msal4jShouldAcquireATokenWithASecretThroughASwappedTransport() throws Exception {
         SandboxTransport transport = new SandboxTransport();
-        IAuthenticationResult result = msal(ClientCredentialFactory.createFromSecret(emulator.clientSecret()), transport);
-        assertThat(transport.urls).anyMatch(u -> u.startsWith("https://login.microsoftonline.com/" + emulator.tenantId() + "/oauth2/v2.0/token"));
+        IAuthenticationResult result =
+                msal(ClientCredentialFactory.createFromSecret(emulator.clientSecret()), transport);
+        assertThat(transport.urls)
+                .anyMatch(u -> u.startsWith(
+                        "https://login.microsoftonline.com/" + emulator.tenantId() + "/oauth2/v2.0/token"));
         assertThat(SandboxHttp.claims(result.accessToken()).get("tid").asText()).isEqualTo(emulator.tenantId());
-        assertThat(http.get("/api/machines?$top=1", result.accessToken()).status()).isEqualTo(200);
+        assertThat(http.get("/api/machines?$top=1", result.accessToken()).status())
+                .isEqualTo(200);
     }
 
     @Test
     void msal4jShouldAcquireATokenWithACertificate() throws Exception {
         SandboxTransport transport = new SandboxTransport();
-        IAuthenticationResult result = msal(ClientCredentialFactory.createFromCertificate(cert.key(), cert.certificate()), transport);
-        assertThat(SandboxHttp.claims(result.accessToken()).get("appidacr").asText()).isEqualTo("2");
+        IAuthenticationResult result =
+                msal(ClientCredentialFactory.createFromCertificate(cert.key(), cert.certificate()), transport);
+        assertThat(SandboxHttp.claims(result.accessToken()).get("appidacr").asText())
+                .isEqualTo("2");
     }
 
     @Test
     void certificateNotRegisteredOnTheAppShouldBeRefused() {
         TestCertificates.Credential other = TestCertificates.create("someone-else");
         SandboxTransport transport = new SandboxTransport();
-        org.assertj.core.api.Assertions.assertThatThrownBy(
-                        () -> msal(ClientCredentialFactory.createFromCertificate(other.key(), other.certificate()), transport))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> msal(
+                        ClientCredentialFactory.createFromCertificate(other.key(), other.certificate()), transport))
                 .hasStackTraceContaining("AADSTS700027");
     }
 }

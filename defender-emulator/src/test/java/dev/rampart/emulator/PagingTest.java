@@ -47,20 +47,26 @@ class PagingTest {
 
     @Test
     void nextLinkShouldKeepTheFilter() {
-        JsonNode page1 = http.get("/api/machines?$filter=onboardingStatus%20eq%20'Onboarded'").json();
+        JsonNode page1 = http.get("/api/machines?$filter=onboardingStatus%20eq%20'Onboarded'")
+                .json();
         String next = page1.get("@odata.nextLink").asText();
         assertThat(next).contains("$filter=onboardingStatus%20eq%20'Onboarded'").endsWith("$skip=10000");
         JsonNode page2 = http.get(next).json();
-        assertThat(page2.get("value")).allMatch(m -> m.get("onboardingStatus").asText().equals("Onboarded"));
+        assertThat(page2.get("value"))
+                .allMatch(m -> m.get("onboardingStatus").asText().equals("Onboarded"));
     }
 
     @Test
     void repeatItemsFaultShouldMakeTheNextPageRepeatTheLastItems() {
         JsonNode page1 = http.get("/api/machines").json();
-        http.control("POST", "/faults", "{\"pathPattern\":\"/api/machines\",\"kind\":\"repeat-items\",\"items\":3,\"count\":1}");
+        http.control(
+                "POST",
+                "/faults",
+                "{\"pathPattern\":\"/api/machines\",\"kind\":\"repeat-items\",\"items\":3,\"count\":1}");
         JsonNode page2 = http.get(page1.get("@odata.nextLink").asText()).json();
         http.control("DELETE", "/faults", null);
-        assertThat(page2.get("value").get(0).get("id")).isEqualTo(page1.get("value").get(9_997).get("id"));
+        assertThat(page2.get("value").get(0).get("id"))
+                .isEqualTo(page1.get("value").get(9_997).get("id"));
     }
 
     @Test
@@ -70,6 +76,7 @@ class PagingTest {
         http.control("POST", "/faults", "{\"pathPattern\":\"/api/machines\",\"kind\":\"skip-items\",\"items\":2}");
         JsonNode skipped = http.get(page1.get("@odata.nextLink").asText()).json();
         http.control("DELETE", "/faults", null);
-        assertThat(skipped.get("value").get(0).get("id")).isEqualTo(clean.get("value").get(2).get("id"));
+        assertThat(skipped.get("value").get(0).get("id"))
+                .isEqualTo(clean.get("value").get(2).get("id"));
     }
 }

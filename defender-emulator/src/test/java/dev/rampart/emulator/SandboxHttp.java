@@ -22,7 +22,8 @@ final class SandboxHttp {
     static final String GRAPH_SCOPE = "https://graph.microsoft.com/.default";
 
     private final DefenderEmulator emulator;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, String> tokens = new LinkedHashMap<>();
 
     SandboxHttp(DefenderEmulator emulator) {
@@ -92,7 +93,8 @@ final class SandboxHttp {
     Response get(String pathOrUrl) {
         String url = (pathOrUrl.startsWith("http") ? pathOrUrl : emulator.baseUrl() + pathOrUrl).replace(" ", "%20");
         String path = URI.create(url).getPath();
-        String token = path.startsWith("/api") ? token(DEFENDER_SCOPE) : path.startsWith("/v1.0") ? token(GRAPH_SCOPE) : null;
+        String token =
+                path.startsWith("/api") ? token(DEFENDER_SCOPE) : path.startsWith("/v1.0") ? token(GRAPH_SCOPE) : null;
         return get(url, token);
     }
 
@@ -106,7 +108,8 @@ final class SandboxHttp {
     }
 
     Response post(String path, String json) {
-        String token = path.startsWith("/api") ? token(DEFENDER_SCOPE) : path.startsWith("/v1.0") ? token(GRAPH_SCOPE) : null;
+        String token =
+                path.startsWith("/api") ? token(DEFENDER_SCOPE) : path.startsWith("/v1.0") ? token(GRAPH_SCOPE) : null;
         return post(path, json, token);
     }
 
@@ -123,13 +126,16 @@ final class SandboxHttp {
     Response control(String method, String path, String json) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(emulator.controlUrl() + path))
                 .header("Content-Type", "application/json")
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+                .method(
+                        method,
+                        json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         return send(b);
     }
 
     Response send(HttpRequest.Builder b) {
         try {
-            HttpResponse<byte[]> r = http.send(b.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> r =
+                    http.send(b.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
             return new Response(r.statusCode(), r);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

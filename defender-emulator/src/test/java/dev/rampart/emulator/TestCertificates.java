@@ -24,8 +24,13 @@ final class TestCertificates {
             KeyPair kp = g.generateKeyPair();
             X500Name name = new X500Name("CN=" + cn);
             Instant now = Instant.now();
-            var builder = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(now.toEpochMilli()),
-                    Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(365))), name, kp.getPublic());
+            var builder = new JcaX509v3CertificateBuilder(
+                    name,
+                    BigInteger.valueOf(now.toEpochMilli()),
+                    Date.from(now.minus(Duration.ofDays(1))),
+                    Date.from(now.plus(Duration.ofDays(365))),
+                    name,
+                    kp.getPublic());
             var signer = new JcaContentSignerBuilder("SHA256withRSA").build(kp.getPrivate());
             X509Certificate cert = new JcaX509CertificateConverter().getCertificate(builder.build(signer));
             return new Credential(kp.getPrivate(), cert);

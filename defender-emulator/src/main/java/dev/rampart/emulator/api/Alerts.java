@@ -21,20 +21,80 @@ final class Alerts {
     private Alerts() {}
 
     private record Template(
-            String title, String category, String severity, String detectionSource, String threatFamily, String[] mitre) {}
+            String title,
+            String category,
+            String severity,
+            String detectionSource,
+            String threatFamily,
+            String[] mitre) {}
 
     private static final Template[] TEMPLATES = {
-        new Template("'Mimikatz' credential theft tool", "CredentialAccess", "High", "WindowsDefenderAtp", "Mimikatz", new String[] {"T1003"}),
-        new Template("Suspicious PowerShell command line", "Execution", "Medium", "WindowsDefenderAtp", null, new String[] {"T1059.001"}),
-        new Template("'Emotet' malware was detected", "Malware", "Medium", "WindowsDefenderAv", "Emotet", new String[] {"T1204"}),
-        new Template("'Wacatac' malware was prevented", "Malware", "Informational", "WindowsDefenderAv", "Wacatac", new String[] {}),
-        new Template("Suspicious process injection observed", "DefenseEvasion", "Medium", "WindowsDefenderAtp", null, new String[] {"T1055"}),
-        new Template("Ransomware behavior detected in the file system", "Ransomware", "High", "WindowsDefenderAtp", null, new String[] {"T1486"}),
-        new Template("Unexpected behavior observed by a process run with no command line arguments", "SuspiciousActivity", "Low", "WindowsDefenderAtp", null, new String[] {"T1036"}),
-        new Template("Potentially unwanted application detected", "UnwantedSoftware", "Low", "WindowsDefenderAv", "PUABundler", new String[] {}),
-        new Template("Phishing link clicked from email", "InitialAccess", "Medium", "OfficeATP", null, new String[] {"T1566.002"}),
-        new Template("Suspicious sign-in to the device using a compromised account", "LateralMovement", "High", "MTP", null, new String[] {"T1078", "T1021"}),
-        new Template("Test alert triggered by an analyst", "SuspiciousActivity", "Informational", "CustomDetection", null, new String[] {}),
+        new Template(
+                "'Mimikatz' credential theft tool",
+                "CredentialAccess",
+                "High",
+                "WindowsDefenderAtp",
+                "Mimikatz",
+                new String[] {"T1003"}),
+        new Template(
+                "Suspicious PowerShell command line", "Execution", "Medium", "WindowsDefenderAtp", null, new String[] {
+                    "T1059.001"
+                }),
+        new Template("'Emotet' malware was detected", "Malware", "Medium", "WindowsDefenderAv", "Emotet", new String[] {
+            "T1204"
+        }),
+        new Template(
+                "'Wacatac' malware was prevented",
+                "Malware",
+                "Informational",
+                "WindowsDefenderAv",
+                "Wacatac",
+                new String[] {}),
+        new Template(
+                "Suspicious process injection observed",
+                "DefenseEvasion",
+                "Medium",
+                "WindowsDefenderAtp",
+                null,
+                new String[] {"T1055"}),
+        new Template(
+                "Ransomware behavior detected in the file system",
+                "Ransomware",
+                "High",
+                "WindowsDefenderAtp",
+                null,
+                new String[] {"T1486"}),
+        new Template(
+                "Unexpected behavior observed by a process run with no command line arguments",
+                "SuspiciousActivity",
+                "Low",
+                "WindowsDefenderAtp",
+                null,
+                new String[] {"T1036"}),
+        new Template(
+                "Potentially unwanted application detected",
+                "UnwantedSoftware",
+                "Low",
+                "WindowsDefenderAv",
+                "PUABundler",
+                new String[] {}),
+        new Template("Phishing link clicked from email", "InitialAccess", "Medium", "OfficeATP", null, new String[] {
+            "T1566.002"
+        }),
+        new Template(
+                "Suspicious sign-in to the device using a compromised account",
+                "LateralMovement",
+                "High",
+                "MTP",
+                null,
+                new String[] {"T1078", "T1021"}),
+        new Template(
+                "Test alert triggered by an analyst",
+                "SuspiciousActivity",
+                "Informational",
+                "CustomDetection",
+                null,
+                new String[] {}),
     };
 
     /** The alert's status changes: when it went in progress and when it was resolved (null if never). */
@@ -65,7 +125,8 @@ final class Alerts {
         Instant created = t.alertCreated(a);
         long h1 = t.alertSeed(a, 1);
         long h2 = t.alertSeed(a, 2);
-        Instant progress = Hash.unit(h1) < 0.5 ? created.plus(Duration.ofMinutes(10 + Hash.below(h1 >>> 8, 48 * 60))) : null;
+        Instant progress =
+                Hash.unit(h1) < 0.5 ? created.plus(Duration.ofMinutes(10 + Hash.below(h1 >>> 8, 48 * 60))) : null;
         Instant resolved = null;
         if (Hash.unit(h2) < 0.75) {
             resolved = created.plus(Duration.ofMinutes(60 + Hash.below(h2 >>> 8, 10 * 24 * 60)));
@@ -110,7 +171,11 @@ final class Alerts {
             o.putNull("determination");
         }
         o.put("detectionSource", tpl.detectionSource());
-        o.put("detectorId", Hash.guid(Hash.of(t.seed(), 170, tpl.title().hashCode()), Hash.of(t.seed(), 171, tpl.title().hashCode())));
+        o.put(
+                "detectorId",
+                Hash.guid(
+                        Hash.of(t.seed(), 170, tpl.title().hashCode()),
+                        Hash.of(t.seed(), 171, tpl.title().hashCode())));
         o.put("category", tpl.category());
         if (tpl.threatFamily() == null) {
             o.putNull("threatFamilyName");
@@ -118,7 +183,9 @@ final class Alerts {
             o.put("threatFamilyName", tpl.threatFamily());
         }
         o.put("title", tpl.title());
-        o.put("description", "Defender detected activity on " + d.computerDnsName() + " that matches: " + tpl.title() + ".");
+        o.put(
+                "description",
+                "Defender detected activity on " + d.computerDnsName() + " that matches: " + tpl.title() + ".");
         o.put("alertCreationTime", Times.odata(tl.created()));
         o.put("firstEventTime", Times.odata(tl.created().minusSeconds(60 + Hash.below(h >>> 13, 600))));
         o.put("lastEventTime", Times.odata(tl.created().minusSeconds(Hash.below(h >>> 17, 60))));
@@ -147,7 +214,9 @@ final class Alerts {
         }
         int[] users = t.logonUsers(device);
         if (users.length > 0) {
-            o.putObject("relatedUser").put("userName", Directory.sam(t, users[0])).put("domainName", "CONTOSO");
+            o.putObject("relatedUser")
+                    .put("userName", Directory.sam(t, users[0]))
+                    .put("domainName", "CONTOSO");
         } else {
             o.putNull("relatedUser");
         }
@@ -174,10 +243,29 @@ final class Alerts {
         e.put("entityType", type);
         e.put("evidenceCreationTime", Times.odata(at));
         String[] fields = {
-            "sha1", "sha256", "fileName", "filePath", "processId", "processCommandLine", "processCreationTime",
-            "parentProcessId", "parentProcessCreationTime", "parentProcessFileName", "parentProcessFilePath", "ipAddress",
-            "url", "registryKey", "registryHive", "registryValueType", "registryValue", "accountName", "domainName",
-            "userSid", "aadUserId", "userPrincipalName", "detectionStatus"
+            "sha1",
+            "sha256",
+            "fileName",
+            "filePath",
+            "processId",
+            "processCommandLine",
+            "processCreationTime",
+            "parentProcessId",
+            "parentProcessCreationTime",
+            "parentProcessFileName",
+            "parentProcessFilePath",
+            "ipAddress",
+            "url",
+            "registryKey",
+            "registryHive",
+            "registryValueType",
+            "registryValue",
+            "accountName",
+            "domainName",
+            "userSid",
+            "aadUserId",
+            "userPrincipalName",
+            "detectionStatus"
         };
         for (String f : fields) {
             e.putNull(f);
@@ -187,7 +275,11 @@ final class Alerts {
                 e.put("sha1", Hash.hex(h, 16) + Hash.hex(h * 31, 16) + Hash.hex(h * 7, 8));
                 e.put("sha256", Hash.hex(h, 16) + Hash.hex(h * 3, 16) + Hash.hex(h * 5, 16) + Hash.hex(h * 11, 16));
                 e.put("fileName", type.equals("File") ? "invoice_" + Hash.below(h, 9999) + ".exe" : "powershell.exe");
-                e.put("filePath", type.equals("File") ? "C:\\Users\\Public\\Downloads" : "C:\\Windows\\System32\\WindowsPowerShell\\v1.0");
+                e.put(
+                        "filePath",
+                        type.equals("File")
+                                ? "C:\\Users\\Public\\Downloads"
+                                : "C:\\Windows\\System32\\WindowsPowerShell\\v1.0");
                 e.put("detectionStatus", "Detected");
                 if (type.equals("Process")) {
                     e.put("processId", 1000 + Hash.below(h, 30000));

@@ -8,8 +8,8 @@ import dev.rampart.emulator.http.Router;
 import dev.rampart.emulator.http.Router.Policy;
 import dev.rampart.emulator.http.Router.Service;
 import dev.rampart.emulator.tenant.Cve;
-import dev.rampart.emulator.tenant.Directory;
 import dev.rampart.emulator.tenant.Device;
+import dev.rampart.emulator.tenant.Directory;
 import dev.rampart.emulator.tenant.EmulatorClock;
 import dev.rampart.emulator.tenant.Hash;
 import dev.rampart.emulator.tenant.InstalledSoftware;
@@ -37,15 +37,38 @@ public final class DefenderApi {
 
     /** Filterable properties per entity (REFERENCE.md sections 4.1.1, 5.1, 5.4, 7.1, 8.1, 10.2). */
     static final Set<String> MACHINE_FILTER = Set.of(
-            "computerDnsName", "id", "version", "deviceValue", "aadDeviceId", "machineTags", "lastSeen",
-            "exposureLevel", "onboardingStatus", "lastIpAddress", "healthStatus", "osPlatform", "riskScore", "rbacGroupId");
-    static final Set<String> VULN_FILTER = Set.of("id", "name", "description", "cvssV3", "publishedOn", "severity", "updatedOn");
+            "computerDnsName",
+            "id",
+            "version",
+            "deviceValue",
+            "aadDeviceId",
+            "machineTags",
+            "lastSeen",
+            "exposureLevel",
+            "onboardingStatus",
+            "lastIpAddress",
+            "healthStatus",
+            "osPlatform",
+            "riskScore",
+            "rbacGroupId");
+
+    static final Set<String> VULN_FILTER =
+            Set.of("id", "name", "description", "cvssV3", "publishedOn", "severity", "updatedOn");
     static final Set<String> MACHINE_VULN_FILTER = Set.of(
             "id", "cveId", "machineId", "fixingKbId", "productName", "productVersion", "severity", "productVendor");
     static final Set<String> SOFTWARE_FILTER = Set.of("id", "name", "vendor");
     static final Set<String> ALERT_FILTER = Set.of(
-            "alertCreationTime", "lastUpdateTime", "incidentId", "investigationId", "id", "assignedTo",
-            "detectionSource", "lastEventTime", "status", "severity", "category");
+            "alertCreationTime",
+            "lastUpdateTime",
+            "incidentId",
+            "investigationId",
+            "id",
+            "assignedTo",
+            "detectionSource",
+            "lastEventTime",
+            "status",
+            "severity",
+            "category");
 
     private final SyntheticTenant tenant;
     private final EmulatorClock clock;
@@ -87,18 +110,53 @@ public final class DefenderApi {
         r.add("GET", "/api/machines", d, p("machines", 100, 1500, MACHINE_READ), this::listMachines);
         r.add("GET", "/api/machines/findbytag", d, p("findbytag", 100, 1500, MACHINE_READ), this::findByTag);
         r.add("GET", "/api/machines/{id}", d, p("machine", 100, 1500, MACHINE_READ), this::getMachine);
-        r.add("GET", "/api/machines/{id}/logonusers", d, p("logonusers", 100, 1500, List.of("User.Read.All")), this::logonUsers);
-        r.add("GET", "/api/machines/{id}/vulnerabilities", d, tvm("machinevulnerabilities", 50, 1500, VULN_READ), this::machineVulnerabilities);
-        r.add("GET", "/api/machines/{id}/software", d, tvm("machinesoftware", 0, 0, SOFTWARE_READ), this::machineSoftware);
+        r.add(
+                "GET",
+                "/api/machines/{id}/logonusers",
+                d,
+                p("logonusers", 100, 1500, List.of("User.Read.All")),
+                this::logonUsers);
+        r.add(
+                "GET",
+                "/api/machines/{id}/vulnerabilities",
+                d,
+                tvm("machinevulnerabilities", 50, 1500, VULN_READ),
+                this::machineVulnerabilities);
+        r.add(
+                "GET",
+                "/api/machines/{id}/software",
+                d,
+                tvm("machinesoftware", 0, 0, SOFTWARE_READ),
+                this::machineSoftware);
         r.add("GET", "/api/machines/{id}/alerts", d, p("machinealerts", 100, 1500, ALERT_READ), this::machineAlerts);
         r.add("GET", "/api/vulnerabilities", d, tvm("vulnerabilities", 0, 0, VULN_READ), this::listVulnerabilities);
-        r.add("GET", "/api/vulnerabilities/machinesVulnerabilities", d, tvm("machinesvulnerabilities", 0, 0, VULN_READ), this::machinesVulnerabilities);
+        r.add(
+                "GET",
+                "/api/vulnerabilities/machinesVulnerabilities",
+                d,
+                tvm("machinesvulnerabilities", 0, 0, VULN_READ),
+                this::machinesVulnerabilities);
         r.add("GET", "/api/vulnerabilities/{id}", d, tvm("vulnerability", 0, 0, VULN_READ), this::getVulnerability);
-        r.add("GET", "/api/vulnerabilities/{id}/machineReferences", d, tvm("vulnerabilitymachines", 0, 0, VULN_READ), this::vulnerabilityMachines);
+        r.add(
+                "GET",
+                "/api/vulnerabilities/{id}/machineReferences",
+                d,
+                tvm("vulnerabilitymachines", 0, 0, VULN_READ),
+                this::vulnerabilityMachines);
         r.add("GET", "/api/software", d, tvm("software", 0, 0, SOFTWARE_READ), this::listSoftware);
         r.add("GET", "/api/software/{id}", d, tvm("softwareitem", 0, 0, SOFTWARE_READ), this::getSoftware);
-        r.add("GET", "/api/software/{id}/machineReferences", d, tvm("softwaremachines", 0, 0, SOFTWARE_READ), this::softwareMachines);
-        r.add("GET", "/api/software/{id}/vulnerabilities", d, tvm("softwarevulnerabilities", 0, 0, SOFTWARE_READ), this::softwareVulnerabilities);
+        r.add(
+                "GET",
+                "/api/software/{id}/machineReferences",
+                d,
+                tvm("softwaremachines", 0, 0, SOFTWARE_READ),
+                this::softwareMachines);
+        r.add(
+                "GET",
+                "/api/software/{id}/vulnerabilities",
+                d,
+                tvm("softwarevulnerabilities", 0, 0, SOFTWARE_READ),
+                this::softwareVulnerabilities);
         r.add("GET", "/api/alerts", d, p("alerts", 100, 1500, ALERT_READ), this::listAlerts);
         r.add("GET", "/api/alerts/{id}", d, p("alert", 100, 1500, ALERT_READ), this::getAlert);
         actions.register(r);
@@ -205,10 +263,18 @@ public final class DefenderApi {
         Instant now = now();
         Stats s = stats();
         List<ObjectNode> out = new ArrayList<>();
-        tenant.vulnerabilities(i, now, row -> out.add(Entities.vulnerability(
-                row.cve(), s.exposedByCve[row.cve().index()], s.firstDetected(row.cve().index()), true)));
+        tenant.vulnerabilities(
+                i,
+                now,
+                row -> out.add(Entities.vulnerability(
+                        row.cve(),
+                        s.exposedByCve[row.cve().index()],
+                        s.firstDetected(row.cve().index()),
+                        true)));
         ObjectNode body = Call.JSON.createObjectNode();
-        body.put("@odata.context", call.base() + "/api/$metadata#Vulnerabilities/microsoft.windowsDefenderATP.api.PublicVulnerabilityDto");
+        body.put(
+                "@odata.context",
+                call.base() + "/api/$metadata#Vulnerabilities/microsoft.windowsDefenderATP.api.PublicVulnerabilityDto");
         body.put("@odata.count", out.size());
         ArrayNode value = body.putArray("value");
         out.forEach(value::add);
@@ -221,7 +287,8 @@ public final class DefenderApi {
         List<ObjectNode> out = new ArrayList<>();
         for (InstalledSoftware sw : tenant.software(i)) {
             int p = sw.product().index();
-            out.add(Entities.software(sw.product(), s.weaknessesByProduct[p], s.exposedByProduct[p], s.exploitByProduct[p], false));
+            out.add(Entities.software(
+                    sw.product(), s.weaknessesByProduct[p], s.exposedByProduct[p], s.exploitByProduct[p], false));
         }
         ODataList.all(call, "Software", out.iterator());
     }
@@ -243,11 +310,20 @@ public final class DefenderApi {
     private void listVulnerabilities(Call call) {
         Stats s = stats();
         List<Cve> cves = tenant.catalog().cves();
-        ODataList.serve(call, "Vulnerabilities", 8_000, VULN_FILTER, start -> filter(
-                range(0, cves.size(), c -> s.exposedByCve[c] == 0
-                        ? null
-                        : Entities.vulnerability(cves.get(c), s.exposedByCve[c], s.firstDetected(c), false)),
-                v -> true));
+        ODataList.serve(
+                call,
+                "Vulnerabilities",
+                8_000,
+                VULN_FILTER,
+                start -> filter(
+                        range(
+                                0,
+                                cves.size(),
+                                c -> s.exposedByCve[c] == 0
+                                        ? null
+                                        : Entities.vulnerability(
+                                                cves.get(c), s.exposedByCve[c], s.firstDetected(c), false)),
+                        v -> true));
     }
 
     private Cve requireCve(Call call) {
@@ -280,8 +356,12 @@ public final class DefenderApi {
 
     private void machinesVulnerabilities(Call call) {
         Instant now = now();
-        ODataList.serve(call, "Collection(microsoft.windowsDefenderATP.api.PublicAssetVulnerabilityDto)", 10_000,
-                MACHINE_VULN_FILTER, start -> new DeviceRows(tenant.deviceCount(), i -> {
+        ODataList.serve(
+                call,
+                "Collection(microsoft.windowsDefenderATP.api.PublicAssetVulnerabilityDto)",
+                10_000,
+                MACHINE_VULN_FILTER,
+                start -> new DeviceRows(tenant.deviceCount(), i -> {
                     List<ObjectNode> rows = new ArrayList<>();
                     tenant.vulnerabilities(i, now, row -> rows.add(Entities.machineVulnerability(tenant, row)));
                     return rows;
@@ -293,9 +373,24 @@ public final class DefenderApi {
     private void listSoftware(Call call) {
         Stats s = stats();
         List<Product> products = tenant.catalog().products();
-        ODataList.serve(call, "Software", 10_000, SOFTWARE_FILTER, start -> filter(range(0, products.size(), p -> s.installedByProduct[p] == 0
-                ? null
-                : Entities.software(products.get(p), s.weaknessesByProduct[p], s.exposedByProduct[p], s.exploitByProduct[p], false)), x -> true));
+        ODataList.serve(
+                call,
+                "Software",
+                10_000,
+                SOFTWARE_FILTER,
+                start -> filter(
+                        range(
+                                0,
+                                products.size(),
+                                p -> s.installedByProduct[p] == 0
+                                        ? null
+                                        : Entities.software(
+                                                products.get(p),
+                                                s.weaknessesByProduct[p],
+                                                s.exposedByProduct[p],
+                                                s.exploitByProduct[p],
+                                                false)),
+                        x -> true));
     }
 
     private Product requireProduct(Call call) {
@@ -311,7 +406,12 @@ public final class DefenderApi {
         Stats s = stats();
         ObjectNode body = Call.JSON.createObjectNode();
         body.put("@odata.context", call.base() + "/api/$metadata#Software/$entity");
-        body.setAll(Entities.software(p, s.weaknessesByProduct[p.index()], s.exposedByProduct[p.index()], s.exploitByProduct[p.index()], false));
+        body.setAll(Entities.software(
+                p,
+                s.weaknessesByProduct[p.index()],
+                s.exposedByProduct[p.index()],
+                s.exploitByProduct[p.index()],
+                false));
         call.odata(200, body);
     }
 

@@ -55,8 +55,10 @@ final class Entities {
         m.put("version", d.version());
         String ip = ip(seed, i);
         m.put("lastIpAddress", ip);
-        m.put("lastExternalIpAddress", (Hash.unit(seed, 102, i) < 0.5 ? "198.51.100." : "203.0.113.")
-                + (1 + Hash.below(Hash.of(seed, 103, i), 254)));
+        m.put(
+                "lastExternalIpAddress",
+                (Hash.unit(seed, 102, i) < 0.5 ? "198.51.100." : "203.0.113.")
+                        + (1 + Hash.below(Hash.of(seed, 103, i), 254)));
         if (d.agentVersion() == null) {
             m.putNull("agentVersion");
         } else {
@@ -77,7 +79,13 @@ final class Entities {
             m.put("rbacGroupName", d.rbacGroupName());
         }
         double rs = Hash.unit(seed, 105, i);
-        m.put("riskScore", !d.onboarded() ? "None" : rs < 0.55 ? "None" : rs < 0.6 ? "Informational" : rs < 0.75 ? "Low" : rs < 0.9 ? "Medium" : "High");
+        m.put(
+                "riskScore",
+                !d.onboarded()
+                        ? "None"
+                        : rs < 0.55
+                                ? "None"
+                                : rs < 0.6 ? "Informational" : rs < 0.75 ? "Low" : rs < 0.9 ? "Medium" : "High");
         m.put("exposureLevel", d.onboarded() ? exposure(t, i, now) : "None");
         boolean windows = d.platform().windows();
         boolean aad = windows && Hash.unit(seed, 106, i) < 0.7;
@@ -97,15 +105,23 @@ final class Entities {
         m.put("onboardingStatus", d.onboardingStatus());
         m.put("osArchitecture", Hash.unit(seed, 108, i) < 0.02 && windows ? "32-bit" : "64-bit");
         double mb = Hash.unit(seed, 109, i);
-        m.put("managedBy", !d.onboarded() ? "Unknown" : mb < 0.55 ? "Intune" : mb < 0.65 ? "MicrosoftSense" : "Unknown");
+        m.put(
+                "managedBy",
+                !d.onboarded() ? "Unknown" : mb < 0.55 ? "Intune" : mb < 0.65 ? "MicrosoftSense" : "Unknown");
         m.put("managedByStatus", mb < 0.55 && d.onboarded() ? "Success" : "Unknown");
         ArrayNode ips = m.putArray("ipAddresses");
         String mac = Hash.hex(Hash.of(seed, 110, i), 12).toUpperCase();
         String type = NIC_TYPES[Hash.below(Hash.of(seed, 111, i), NIC_TYPES.length)];
-        ips.addObject().put("ipAddress", ip).put("macAddress", mac).put("type", type).put("operationalStatus", "Up");
         ips.addObject()
-                .put("ipAddress", "fe80::" + Hash.hex(Hash.of(seed, 112, i), 4) + ":" + Hash.hex(Hash.of(seed, 113, i), 4)
-                        + ":" + Hash.hex(Hash.of(seed, 114, i), 4) + ":" + Hash.hex(Hash.of(seed, 115, i), 4))
+                .put("ipAddress", ip)
+                .put("macAddress", mac)
+                .put("type", type)
+                .put("operationalStatus", "Up");
+        ips.addObject()
+                .put(
+                        "ipAddress",
+                        "fe80::" + Hash.hex(Hash.of(seed, 112, i), 4) + ":" + Hash.hex(Hash.of(seed, 113, i), 4) + ":"
+                                + Hash.hex(Hash.of(seed, 114, i), 4) + ":" + Hash.hex(Hash.of(seed, 115, i), 4))
                 .put("macAddress", mac)
                 .put("type", type)
                 .put("operationalStatus", "Up");
@@ -122,7 +138,10 @@ final class Entities {
             String host = d.computerDnsName().split("\\.")[0];
             vm.put("vmId", Hash.guid(Hash.of(seed, 119, i), Hash.of(seed, 120, i)));
             vm.put("cloudProvider", "Azure");
-            vm.put("resourceId", "/subscriptions/" + sub + "/resourceGroups/rg-servers/providers/Microsoft.Compute/virtualMachines/" + host);
+            vm.put(
+                    "resourceId",
+                    "/subscriptions/" + sub + "/resourceGroups/rg-servers/providers/Microsoft.Compute/virtualMachines/"
+                            + host);
             vm.put("subscriptionId", sub);
         } else {
             m.putNull("vmMetadata");
@@ -155,7 +174,10 @@ final class Entities {
 
     private static String exposure(SyntheticTenant t, int i, Instant now) {
         int[] worst = {0};
-        t.vulnerabilities(i, now, row -> worst[0] = Math.max(worst[0], severityRank(row.cve().severity())));
+        t.vulnerabilities(
+                i,
+                now,
+                row -> worst[0] = Math.max(worst[0], severityRank(row.cve().severity())));
         return switch (worst[0]) {
             case 4, 3 -> "High";
             case 2 -> "Medium";
@@ -240,8 +262,10 @@ final class Entities {
         String machineId = t.machineId(r.device());
         String kb = fixingKb(t, r);
         ObjectNode o = Call.JSON.createObjectNode();
-        o.put("id", machineId + "-_-" + r.cve().id() + "-_-" + r.product().vendor() + "-_-" + r.product().name() + "-_-"
-                + r.version() + "-_-" + (kb == null ? "" : kb));
+        o.put(
+                "id",
+                machineId + "-_-" + r.cve().id() + "-_-" + r.product().vendor() + "-_-"
+                        + r.product().name() + "-_-" + r.version() + "-_-" + (kb == null ? "" : kb));
         o.put("cveId", r.cve().id());
         o.put("machineId", machineId);
         if (kb == null) {
@@ -257,7 +281,8 @@ final class Entities {
     }
 
     /** A row of the software vulnerabilities export (section 6.3); with {@code status} for the delta export (6.5). */
-    static ObjectNode exportVulnerability(SyntheticTenant t, Device d, VulnRow r, Instant lastSeen, String status, Instant event) {
+    static ObjectNode exportVulnerability(
+            SyntheticTenant t, Device d, VulnRow r, Instant lastSeen, String status, Instant event) {
         ObjectNode o = Call.JSON.createObjectNode();
         Product p = r.product();
         o.put("id", d.id() + "_" + p.name() + "_" + r.version() + "_" + r.cve().id() + "_");
@@ -298,7 +323,9 @@ final class Entities {
         o.put("exploitabilityLevel", r.cve().exploitabilityLevel());
         o.put("recommendationReference", "va-_-" + p.vendor() + "-_-" + p.name());
         if (status == null) {
-            o.put("securityUpdateAvailable", kb != null || Hash.unit(t.seed(), 131, r.cve().index()) < 0.8);
+            o.put(
+                    "securityUpdateAvailable",
+                    kb != null || Hash.unit(t.seed(), 131, r.cve().index()) < 0.8);
         } else {
             o.put("status", status);
             o.put("eventTimestamp", Times.millis(event));
@@ -308,7 +335,8 @@ final class Entities {
 
     private static String monthName(Instant t) {
         var z = t.atZone(java.time.ZoneOffset.UTC);
-        return z.getMonth().getDisplayName(java.time.format.TextStyle.FULL, java.util.Locale.ENGLISH) + " " + z.getYear();
+        return z.getMonth().getDisplayName(java.time.format.TextStyle.FULL, java.util.Locale.ENGLISH) + " "
+                + z.getYear();
     }
 
     /** A row of the software inventory export (section 6.6). */
@@ -324,7 +352,9 @@ final class Entities {
         o.put("numberOfWeaknesses", weaknesses);
         o.putArray("diskPaths");
         o.putArray("registryPaths");
-        o.put("softwareFirstSeenTimestamp", Times.export(s.firstSeen().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
+        o.put(
+                "softwareFirstSeenTimestamp",
+                Times.export(s.firstSeen().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
         o.put("endOfSupportStatus", s.product().endOfSupportStatus());
         if ("None".equals(s.product().endOfSupportStatus())) {
             o.putNull("endOfSupportDate");

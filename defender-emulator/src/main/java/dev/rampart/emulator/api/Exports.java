@@ -49,8 +49,10 @@ public final class Exports {
     private static final int DEFAULT_PAGE = 50_000;
     private static final int MAX_PAGE = 200_000;
     private static final int DEVICES_PER_FILE = 20_000;
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter HHMM = DateTimeFormatter.ofPattern("HHmm").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DAY =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter HHMM =
+            DateTimeFormatter.ofPattern("HHmm").withZone(ZoneOffset.UTC);
 
     private final SyntheticTenant tenant;
     private final EmulatorClock clock;
@@ -73,16 +75,36 @@ public final class Exports {
         Service d = Service.DEFENDER;
         List<String> vuln = List.of("Vulnerability.Read.All");
         List<String> sw = List.of("Software.Read.All");
-        r.add("GET", "/api/machines/SoftwareVulnerabilitiesByMachine", d,
-                new Policy("SoftwareVulnerabilitiesByMachine", 30, 1000, vuln, true), c -> paged(c, Kind.VULNERABILITIES));
-        r.add("GET", "/api/machines/SoftwareVulnerabilityChangesByMachine", d,
-                new Policy("SoftwareVulnerabilityChangesByMachine", 30, 1000, vuln, true), c -> paged(c, Kind.CHANGES));
-        r.add("GET", "/api/machines/SoftwareInventoryByMachine", d,
-                new Policy("SoftwareInventoryByMachine", 30, 1000, sw, true), c -> paged(c, Kind.SOFTWARE));
-        r.add("GET", "/api/machines/SoftwareVulnerabilitiesExport", d,
-                new Policy("SoftwareVulnerabilitiesExport", 5, 20, vuln, true), c -> files(c, "VaExport"));
-        r.add("GET", "/api/machines/SoftwareInventoryExport", d,
-                new Policy("SoftwareInventoryExport", 5, 20, sw, true), c -> files(c, "SoftwareInventory"));
+        r.add(
+                "GET",
+                "/api/machines/SoftwareVulnerabilitiesByMachine",
+                d,
+                new Policy("SoftwareVulnerabilitiesByMachine", 30, 1000, vuln, true),
+                c -> paged(c, Kind.VULNERABILITIES));
+        r.add(
+                "GET",
+                "/api/machines/SoftwareVulnerabilityChangesByMachine",
+                d,
+                new Policy("SoftwareVulnerabilityChangesByMachine", 30, 1000, vuln, true),
+                c -> paged(c, Kind.CHANGES));
+        r.add(
+                "GET",
+                "/api/machines/SoftwareInventoryByMachine",
+                d,
+                new Policy("SoftwareInventoryByMachine", 30, 1000, sw, true),
+                c -> paged(c, Kind.SOFTWARE));
+        r.add(
+                "GET",
+                "/api/machines/SoftwareVulnerabilitiesExport",
+                d,
+                new Policy("SoftwareVulnerabilitiesExport", 5, 20, vuln, true),
+                c -> files(c, "VaExport"));
+        r.add(
+                "GET",
+                "/api/machines/SoftwareInventoryExport",
+                d,
+                new Policy("SoftwareInventoryExport", 5, 20, sw, true),
+                c -> files(c, "SoftwareInventory"));
         r.add("GET", "/tvm-export/{day}/{time}/{dataset}/json/{org}/{file}", Service.BLOB, Policy.NONE, this::download);
     }
 
@@ -101,20 +123,26 @@ public final class Exports {
     /** Where a paged export stands: snapshot time, device and row within it, and the delta's start. */
     private record Cursor(long snapshot, int device, int row, long since) {
         String encode() {
-            String json = "{\"ExportDefinition\":{\"Snapshot\":" + snapshot + ",\"Device\":" + device + ",\"Row\":" + row
-                    + ",\"Since\":" + since + "}}";
+            String json = "{\"ExportDefinition\":{\"Snapshot\":" + snapshot + ",\"Device\":" + device + ",\"Row\":"
+                    + row + ",\"Since\":" + since + "}}";
             return Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8));
         }
 
         static Cursor decode(String token) {
             try {
-                JsonNode n = Call.JSON.readTree(Base64.getDecoder().decode(token)).path("ExportDefinition");
+                JsonNode n =
+                        Call.JSON.readTree(Base64.getDecoder().decode(token)).path("ExportDefinition");
                 if (!n.has("Snapshot")) {
                     throw new IllegalArgumentException();
                 }
-                return new Cursor(n.get("Snapshot").asLong(), n.get("Device").asInt(), n.get("Row").asInt(), n.path("Since").asLong());
+                return new Cursor(
+                        n.get("Snapshot").asLong(),
+                        n.get("Device").asInt(),
+                        n.get("Row").asInt(),
+                        n.path("Since").asLong());
             } catch (IOException | IllegalArgumentException e) {
-                throw ApiError.badRequest("InvalidInput", "The $skiptoken is not valid; follow @odata.nextLink as returned.");
+                throw ApiError.badRequest(
+                        "InvalidInput", "The $skiptoken is not valid; follow @odata.nextLink as returned.");
             }
         }
     }
@@ -178,7 +206,9 @@ public final class Exports {
             }
             if (next != null && top == null) {
                 String path = call.exchange().getRequestURI().getRawPath();
-                g.writeStringField("@odata.nextLink", call.base() + path + "?pagesize=" + pageSize + "&$skiptoken=" + next.encode());
+                g.writeStringField(
+                        "@odata.nextLink",
+                        call.base() + path + "?pagesize=" + pageSize + "&$skiptoken=" + next.encode());
             }
             g.writeEndObject();
         });
@@ -191,7 +221,9 @@ public final class Exports {
         }
         Instant since;
         try {
-            since = s.length() == 10 ? Instant.parse(s + "T00:00:00Z") : java.time.OffsetDateTime.parse(s).toInstant();
+            since = s.length() == 10
+                    ? Instant.parse(s + "T00:00:00Z")
+                    : java.time.OffsetDateTime.parse(s).toInstant();
         } catch (java.time.format.DateTimeParseException e) {
             try {
                 since = Instant.parse(s);
@@ -200,8 +232,10 @@ public final class Exports {
             }
         }
         if (since.isBefore(now.minus(Duration.ofDays(14)))) {
-            throw ApiError.badRequest("InvalidInput", "sinceTime must be within the last 14 days; use the full export"
-                    + " (SoftwareVulnerabilitiesByMachine) to start over.");
+            throw ApiError.badRequest(
+                    "InvalidInput",
+                    "sinceTime must be within the last 14 days; use the full export"
+                            + " (SoftwareVulnerabilitiesByMachine) to start over.");
         }
         return since;
     }
@@ -214,7 +248,8 @@ public final class Exports {
         for (int c = 0; c < at.length; c++) {
             for (long b = b0; b <= b1; b++) {
                 if (Hash.unit(tenant.seed(), 190, c, b) < 0.002) {
-                    Instant t = tenant.bucketStart(b).plusMillis(Hash.below(Hash.of(tenant.seed(), 191, c, b), (int) SyntheticTenant.BUCKET.toMillis()));
+                    Instant t = tenant.bucketStart(b).plusMillis(Hash.below(Hash.of(tenant.seed(), 191, c, b), (int)
+                            SyntheticTenant.BUCKET.toMillis()));
                     if (!t.isBefore(from) && !t.isAfter(to)) {
                         out.set(c);
                         at[c] = t.toEpochMilli();
@@ -229,8 +264,10 @@ public final class Exports {
         List<ObjectNode> out = new ArrayList<>();
         Device d = tenant.device(i, snapshot);
         switch (kind) {
-            case VULNERABILITIES -> tenant.vulnerabilities(i, snapshot, row ->
-                    out.add(Entities.exportVulnerability(tenant, d, row, d.lastSeen(), null, null)));
+            case VULNERABILITIES -> tenant.vulnerabilities(
+                    i,
+                    snapshot,
+                    row -> out.add(Entities.exportVulnerability(tenant, d, row, d.lastSeen(), null, null)));
             case SOFTWARE -> {
                 int[] weaknesses = tenant.weaknessesByProduct(i, snapshot);
                 for (InstalledSoftware s : tenant.software(i)) {
@@ -250,7 +287,8 @@ public final class Exports {
                     int c = row.cve().index();
                     if (updated.get(c)) {
                         Instant u = Instant.ofEpochMilli(updatedAt[c]);
-                        if (row.firstSeen().isBefore(u) && (row.fixedAt() == null || row.fixedAt().isAfter(u))) {
+                        if (row.firstSeen().isBefore(u)
+                                && (row.fixedAt() == null || row.fixedAt().isAfter(u))) {
                             events.add(new Event(row, "Updated", u));
                         }
                     }
@@ -279,12 +317,14 @@ public final class Exports {
             n = ++serial;
         }
         int parts = Math.max(1, (tenant.deviceCount() + DEVICES_PER_FILE - 1) / DEVICES_PER_FILE);
-        String host = call.base().startsWith("https://") ? "https://tvmexportstrstgeus.blob.core.windows.net" : call.base();
+        String host =
+                call.base().startsWith("https://") ? "https://tvmexportstrstgeus.blob.core.windows.net" : call.base();
         ObjectNode body = Call.JSON.createObjectNode();
         body.put("@odata.context", call.base() + "/api/$metadata#microsoft.windowsDefenderATP.api.ExportFilesResponse");
         var files = body.putArray("exportFiles");
         for (int p = 0; p < parts; p++) {
-            String guid = Hash.guid(Hash.of(tenant.seed(), 195, n), Hash.of(tenant.seed(), 196, n)).substring(0, 24)
+            String guid = Hash.guid(Hash.of(tenant.seed(), 195, n), Hash.of(tenant.seed(), 196, n))
+                            .substring(0, 24)
                     + String.format("%012x", n);
             String path = "/tvm-export/" + DAY.format(now) + "/" + HHMM.format(now) + "/" + dataset + "/json/OrgId="
                     + tenant.tenantId() + "/part-" + String.format("%05d", p) + "-" + guid + ".c000.json.gz";
@@ -305,7 +345,8 @@ public final class Exports {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return Base64.getEncoder().encodeToString(mac.doFinal((path + "\n" + st + "\n" + se).getBytes(StandardCharsets.UTF_8)));
+            return Base64.getEncoder()
+                    .encodeToString(mac.doFinal((path + "\n" + st + "\n" + se).getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -316,10 +357,16 @@ public final class Exports {
         String st = call.query("st");
         String se = call.query("se");
         String sig = call.query("sig");
-        if (st == null || se == null || sig == null || !java.security.MessageDigest.isEqual(
-                sign(path, st, se).getBytes(StandardCharsets.UTF_8), sig.getBytes(StandardCharsets.UTF_8))) {
-            throw new ApiError(403, "AuthenticationFailed", "Server failed to authenticate the request. Make sure the value"
-                    + " of Authorization header is formed correctly including the signature.");
+        if (st == null
+                || se == null
+                || sig == null
+                || !java.security.MessageDigest.isEqual(
+                        sign(path, st, se).getBytes(StandardCharsets.UTF_8), sig.getBytes(StandardCharsets.UTF_8))) {
+            throw new ApiError(
+                    403,
+                    "AuthenticationFailed",
+                    "Server failed to authenticate the request. Make sure the value"
+                            + " of Authorization header is formed correctly including the signature.");
         }
         String file = call.pathParam("file");
         long n;
@@ -332,12 +379,16 @@ public final class Exports {
         }
         Instant expiry = Instant.parse(se);
         if (clock.instant().isAfter(expiry) || n <= expiredUpTo) {
-            throw new ApiError(403, "AuthenticationFailed", "Server failed to authenticate the request. Signed expiry"
-                    + " time [" + expiry + "] has passed.");
+            throw new ApiError(
+                    403,
+                    "AuthenticationFailed",
+                    "Server failed to authenticate the request. Signed expiry" + " time [" + expiry + "] has passed.");
         }
         Instant snapshot = Instant.parse(st);
         String dataset = call.pathParam("dataset");
-        Kind kind = dataset.equals("VaExport") ? Kind.VULNERABILITIES : dataset.equals("SoftwareInventory") ? Kind.SOFTWARE : null;
+        Kind kind = dataset.equals("VaExport")
+                ? Kind.VULNERABILITIES
+                : dataset.equals("SoftwareInventory") ? Kind.SOFTWARE : null;
         int first = part * DEVICES_PER_FILE;
         if (kind == null || first >= Math.max(1, tenant.deviceCount())) {
             throw new ApiError(404, "BlobNotFound", "The specified blob does not exist.");

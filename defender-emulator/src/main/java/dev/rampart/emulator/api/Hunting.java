@@ -40,8 +40,12 @@ public final class Hunting {
     }
 
     void register(Router r) {
-        r.add("POST", "/api/advancedqueries/run", Service.DEFENDER,
-                new Policy("advancedqueries", 45, 1500, List.of("AdvancedQuery.Read.All"), false), this::legacy);
+        r.add(
+                "POST",
+                "/api/advancedqueries/run",
+                Service.DEFENDER,
+                new Policy("advancedqueries", 45, 1500, List.of("AdvancedQuery.Read.All"), false),
+                this::legacy);
     }
 
     /** The query text from a {@code {"Query": "..."}} body (key case-sensitive, as the API's parameters are). */
@@ -54,7 +58,8 @@ public final class Hunting {
         }
         JsonNode q = body == null ? null : body.get("Query");
         if (q == null || !q.isTextual() || q.asText().isBlank()) {
-            throw ApiError.badRequest("MissingRequiredParameter", "Query is a required parameter (case-sensitive: 'Query').");
+            throw ApiError.badRequest(
+                    "MissingRequiredParameter", "Query is a required parameter (case-sensitive: 'Query').");
         }
         return q.asText();
     }
@@ -68,7 +73,10 @@ public final class Hunting {
     private void legacy(Call call) {
         HuntingResult result = run(queryFrom(call));
         ObjectNode body = Call.JSON.createObjectNode();
-        body.putObject("Stats").put("ExecutionTime", 0.05).put("resource_usage", 0).put("dataset_statistics", 0);
+        body.putObject("Stats")
+                .put("ExecutionTime", 0.05)
+                .put("resource_usage", 0)
+                .put("dataset_statistics", 0);
         ArrayNode schema = body.putArray("Schema");
         for (HuntingResult.Column c : result.schema()) {
             schema.addObject().put("Name", c.name()).put("Type", c.type());
@@ -133,22 +141,35 @@ public final class Hunting {
             o.put("OSBuild", d.osBuild());
         }
         o.put("OSVersion", d.version());
-        o.put("OSDistribution", d.platform().family() == dev.rampart.emulator.tenant.Platform.Family.LINUX ? d.platform().apiName() : "");
+        o.put(
+                "OSDistribution",
+                d.platform().family() == dev.rampart.emulator.tenant.Platform.Family.LINUX
+                        ? d.platform().apiName()
+                        : "");
         o.put("IsAzureADJoined", machine.path("isAadJoined").asBoolean(false));
-        o.put("AadDeviceId", machine.path("aadDeviceId").isNull() ? "" : machine.path("aadDeviceId").asText());
+        o.put(
+                "AadDeviceId",
+                machine.path("aadDeviceId").isNull()
+                        ? ""
+                        : machine.path("aadDeviceId").asText());
         ArrayNode users = Call.JSON.createArrayNode();
         for (int u : tenant.logonUsers(d.index())) {
-            users.addObject().put("UserName", Directory.sam(tenant, u)).put("DomainName", "CONTOSO").put("Sid", Directory.sid(tenant, u));
+            users.addObject()
+                    .put("UserName", Directory.sam(tenant, u))
+                    .put("DomainName", "CONTOSO")
+                    .put("Sid", Directory.sid(tenant, u));
         }
         o.put("LoggedOnUsers", users.toString());
         o.put("MachineGroup", d.rbacGroupName() == null ? "UnassignedGroup" : d.rbacGroupName());
         o.put("OnboardingStatus", d.onboardingStatus());
         o.put("DeviceCategory", "Endpoint");
-        o.put("DeviceType", switch (d.platform().family()) {
-            case WINDOWS_SERVER, LINUX -> "Server";
-            case MOBILE -> "Mobile";
-            default -> "Workstation";
-        });
+        o.put(
+                "DeviceType",
+                switch (d.platform().family()) {
+                    case WINDOWS_SERVER, LINUX -> "Server";
+                    case MOBILE -> "Mobile";
+                    default -> "Workstation";
+                });
         o.put("SensorHealthState", d.healthStatus());
         o.put("ExposureLevel", machine.path("exposureLevel").asText());
         o.put("AssetValue", machine.path("deviceValue").asText());

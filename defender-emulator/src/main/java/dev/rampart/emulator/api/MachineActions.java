@@ -30,7 +30,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@code ActiveRequestAlreadyExists}.
  */
 public final class MachineActions {
-    private static final Set<String> FILTER = Set.of("id", "status", "machineId", "type", "requestor", "creationDateTimeUtc");
+    private static final Set<String> FILTER =
+            Set.of("id", "status", "machineId", "type", "requestor", "creationDateTimeUtc");
     private static final List<String> READ = List.of("Machine.Read.All", "Machine.ReadWrite.All");
 
     /** One requested action. Its status is computed from the clock; only a cancellation is stored. */
@@ -87,12 +88,32 @@ public final class MachineActions {
 
     void register(Router r) {
         Service d = Service.DEFENDER;
-        r.add("POST", "/api/machines/{id}/isolate", d, new Policy("isolate", 100, 1500, List.of("Machine.Isolate"), false), c -> request(c, "Isolate"));
-        r.add("POST", "/api/machines/{id}/unisolate", d, new Policy("unisolate", 100, 1500, List.of("Machine.Isolate"), false), c -> request(c, "Unisolate"));
-        r.add("POST", "/api/machines/{id}/runAntiVirusScan", d, new Policy("runantivirusscan", 100, 1500, List.of("Machine.Scan"), false), c -> request(c, "RunAntiVirusScan"));
+        r.add(
+                "POST",
+                "/api/machines/{id}/isolate",
+                d,
+                new Policy("isolate", 100, 1500, List.of("Machine.Isolate"), false),
+                c -> request(c, "Isolate"));
+        r.add(
+                "POST",
+                "/api/machines/{id}/unisolate",
+                d,
+                new Policy("unisolate", 100, 1500, List.of("Machine.Isolate"), false),
+                c -> request(c, "Unisolate"));
+        r.add(
+                "POST",
+                "/api/machines/{id}/runAntiVirusScan",
+                d,
+                new Policy("runantivirusscan", 100, 1500, List.of("Machine.Scan"), false),
+                c -> request(c, "RunAntiVirusScan"));
         r.add("GET", "/api/machineactions", d, new Policy("machineactions", 100, 1500, READ, false), this::list);
         r.add("GET", "/api/machineactions/{id}", d, new Policy("machineaction", 100, 1500, READ, false), this::get);
-        r.add("POST", "/api/machineactions/{id}/cancel", d, new Policy("cancelaction", 100, 1500, List.of("Machine.Isolate", "Machine.Scan"), false), this::cancel);
+        r.add(
+                "POST",
+                "/api/machineactions/{id}/cancel",
+                d,
+                new Policy("cancelaction", 100, 1500, List.of("Machine.Isolate", "Machine.Scan"), false),
+                this::cancel);
     }
 
     /** Whether a device is isolated now: its latest finished isolate or release decides. */
@@ -100,9 +121,13 @@ public final class MachineActions {
         Instant now = clock.instant();
         Action latest = null;
         for (Action a : actions) {
-            if (a.device() == device && (a.type().equals("Isolate") || a.type().equals("Unisolate"))
+            if (a.device() == device
+                    && (a.type().equals("Isolate") || a.type().equals("Unisolate"))
                     && a.status(now).equals("Succeeded")
-                    && (latest == null || a.created().plus(a.duration()).isAfter(latest.created().plus(latest.duration())))) {
+                    && (latest == null
+                            || a.created()
+                                    .plus(a.duration())
+                                    .isAfter(latest.created().plus(latest.duration())))) {
                 latest = a;
             }
         }
@@ -113,7 +138,9 @@ public final class MachineActions {
         Instant now = clock.instant();
         for (int k = actions.size() - 1; k >= 0; k--) {
             Action a = actions.get(k);
-            if (a.device() == device && a.type().equals("Isolate") && a.status(now).equals("Succeeded")) {
+            if (a.device() == device
+                    && a.type().equals("Isolate")
+                    && a.status(now).equals("Succeeded")) {
                 return a.scope();
             }
         }
@@ -128,20 +155,23 @@ public final class MachineActions {
         JsonNode body = parseBody(call);
         JsonNode comment = body.get("Comment");
         if (comment == null || !comment.isTextual() || comment.asText().isBlank()) {
-            throw ApiError.badRequest("MissingRequiredParameter", "Comment is a required parameter (property names are"
-                    + " case-sensitive: 'Comment').");
+            throw ApiError.badRequest(
+                    "MissingRequiredParameter",
+                    "Comment is a required parameter (property names are" + " case-sensitive: 'Comment').");
         }
         String scope = null;
         if (type.equals("Isolate")) {
             JsonNode it = body.get("IsolationType");
             scope = it == null || it.isNull() ? "Full" : it.asText();
             if (!List.of("Full", "Selective", "UnManagedDevice").contains(scope)) {
-                throw ApiError.badRequest("InvalidRequestBody", "IsolationType must be Full, Selective or UnManagedDevice.");
+                throw ApiError.badRequest(
+                        "InvalidRequestBody", "IsolationType must be Full, Selective or UnManagedDevice.");
             }
         } else if (type.equals("RunAntiVirusScan")) {
             JsonNode st = body.get("ScanType");
             if (st == null || st.isNull()) {
-                throw ApiError.badRequest("MissingRequiredParameter", "ScanType is a required parameter (Quick or Full).");
+                throw ApiError.badRequest(
+                        "MissingRequiredParameter", "ScanType is a required parameter (Quick or Full).");
             }
             scope = st.asText();
             if (!scope.equals("Quick") && !scope.equals("Full")) {
@@ -151,14 +181,18 @@ public final class MachineActions {
         Instant now = clock.instant();
         Device d = tenant.device(i, now);
         Platform.Family family = d.platform().family();
-        if (family == Platform.Family.MOBILE || family == Platform.Family.OTHER
+        if (family == Platform.Family.MOBILE
+                || family == Platform.Family.OTHER
                 || type.equals("RunAntiVirusScan") && !d.platform().windows()) {
-            throw ApiError.badRequest("OsPlatformNotSupported", "The action " + type + " is not supported for the OS"
-                    + " platform " + d.platform().apiName() + " of machine " + d.id() + ".");
+            throw ApiError.badRequest(
+                    "OsPlatformNotSupported",
+                    "The action " + type + " is not supported for the OS" + " platform "
+                            + d.platform().apiName() + " of machine " + d.id() + ".");
         }
         if (!d.onboarded()) {
-            throw ApiError.badRequest("DisallowedOperation", "Machine " + d.id() + " is not onboarded to Microsoft Defender"
-                    + " for Endpoint.");
+            throw ApiError.badRequest(
+                    "DisallowedOperation",
+                    "Machine " + d.id() + " is not onboarded to Microsoft Defender" + " for Endpoint.");
         }
         synchronized (actions) {
             for (Action a : actions) {
@@ -181,11 +215,24 @@ public final class MachineActions {
                         ? Duration.ofMinutes("Full".equals(scope) ? 45 : 8)
                         : Duration.ofMinutes(3);
             }
-            String id = Hash.guid(Hash.of(tenant.seed(), 180, actions.size()), Hash.of(tenant.seed(), 181, actions.size()));
+            String id =
+                    Hash.guid(Hash.of(tenant.seed(), 180, actions.size()), Hash.of(tenant.seed(), 181, actions.size()));
             JsonNode ext = body.get("ExternalID");
-            Action a = new Action(id, type, scope, call.principal == null ? "unknown" : call.principal.appId(),
-                    comment.asText(), i, d.computerDnsName(), now, ext == null ? null : ext.asText(), outcome, duration,
-                    null, null, null);
+            Action a = new Action(
+                    id,
+                    type,
+                    scope,
+                    call.principal == null ? "unknown" : call.principal.appId(),
+                    comment.asText(),
+                    i,
+                    d.computerDnsName(),
+                    now,
+                    ext == null ? null : ext.asText(),
+                    outcome,
+                    duration,
+                    null,
+                    null,
+                    null);
             actions.add(a);
             call.odata(201, entity(call, a, now, true));
         }
@@ -269,11 +316,24 @@ public final class MachineActions {
             Action a = find(call.pathParam("id"));
             String s = a.status(now);
             if (!s.equals("Pending") && !s.equals("InProgress")) {
-                throw ApiError.badRequest("InvalidInput", "Action " + a.id() + " is " + s + " and cannot be cancelled.");
+                throw ApiError.badRequest(
+                        "InvalidInput", "Action " + a.id() + " is " + s + " and cannot be cancelled.");
             }
-            Action c = new Action(a.id(), a.type(), a.scope(), a.requestor(), a.comment(), a.device(), a.computerDnsName(),
-                    a.created(), a.externalId(), a.outcome(), a.duration(),
-                    call.principal == null ? "unknown" : call.principal.appId(), comment.asText(), now);
+            Action c = new Action(
+                    a.id(),
+                    a.type(),
+                    a.scope(),
+                    a.requestor(),
+                    a.comment(),
+                    a.device(),
+                    a.computerDnsName(),
+                    a.created(),
+                    a.externalId(),
+                    a.outcome(),
+                    a.duration(),
+                    call.principal == null ? "unknown" : call.principal.appId(),
+                    comment.asText(),
+                    now);
             actions.set(actions.indexOf(a), c);
             call.odata(200, entity(call, c, now, true));
         }

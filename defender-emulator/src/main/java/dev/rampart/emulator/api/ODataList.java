@@ -32,17 +32,25 @@ final class ODataList {
 
     static void serve(Call call, String entitySet, int maxTop, Set<String> filterable, Source source) {
         String filterText = call.query("$filter");
-        ODataFilter filter = filterText == null || filterText.isBlank() ? null : ODataFilter.parse(filterText, filterable);
+        ODataFilter filter =
+                filterText == null || filterText.isBlank() ? null : ODataFilter.parse(filterText, filterable);
         Integer top = intOption(call, "$top");
         if (top != null && top > maxTop) {
-            throw new ApiError(400, "ODataError", "Invalid ODataQuery. The limit of '" + maxTop
-                    + "' for Top query has been exceeded. The value from the incoming request is '" + top + "'.");
+            throw new ApiError(
+                    400,
+                    "ODataError",
+                    "Invalid ODataQuery. The limit of '" + maxTop
+                            + "' for Top query has been exceeded. The value from the incoming request is '" + top
+                            + "'.");
         }
         Integer skipOption = intOption(call, "$skip");
         int skip = skipOption == null ? 0 : skipOption;
         if (call.query("$orderby") != null) {
-            throw new ApiError(400, "ODataError", "Invalid ODataQuery. Query option 'OrderBy' is not allowed. To allow"
-                    + " it, set the 'AllowedQueryOptions' property on EnableQueryAttribute or QueryValidationSettings.");
+            throw new ApiError(
+                    400,
+                    "ODataError",
+                    "Invalid ODataQuery. Query option 'OrderBy' is not allowed. To allow"
+                            + " it, set the 'AllowedQueryOptions' property on EnableQueryAttribute or QueryValidationSettings.");
         }
         Set<String> select = select(call);
         int pageSize = top != null ? top : maxTop;
@@ -139,8 +147,11 @@ final class ODataList {
             }
             return n;
         } catch (NumberFormatException e) {
-            throw new ApiError(400, "ODataError", "Invalid ODataQuery. The query parameter '" + name + "' value '" + v
-                    + "' is not a valid non-negative integer.");
+            throw new ApiError(
+                    400,
+                    "ODataError",
+                    "Invalid ODataQuery. The query parameter '" + name + "' value '" + v
+                            + "' is not a valid non-negative integer.");
         }
     }
 
@@ -150,7 +161,8 @@ final class ODataList {
         String raw = call.rawQuery();
         if (raw != null) {
             for (String pair : raw.split("&")) {
-                String key = java.net.URLDecoder.decode(pair.contains("=") ? pair.substring(0, pair.indexOf('=')) : pair,
+                String key = java.net.URLDecoder.decode(
+                        pair.contains("=") ? pair.substring(0, pair.indexOf('=')) : pair,
                         java.nio.charset.StandardCharsets.UTF_8);
                 if (pair.isEmpty() || key.equalsIgnoreCase("$skip")) {
                     continue;

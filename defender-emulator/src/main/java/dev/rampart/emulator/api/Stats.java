@@ -40,7 +40,8 @@ final class Stats {
             t.vulnerabilities(i, now, row -> {
                 int c = row.cve().index();
                 exposedByCve[c]++;
-                firstDetectedByCve[c] = Math.min(firstDetectedByCve[c], row.firstSeen().toEpochMilli());
+                firstDetectedByCve[c] =
+                        Math.min(firstDetectedByCve[c], row.firstSeen().toEpochMilli());
                 int p = row.product().index();
                 if (!productSeen[p]) {
                     productSeen[p] = true;

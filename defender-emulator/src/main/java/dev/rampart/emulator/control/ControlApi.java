@@ -144,7 +144,9 @@ public final class ControlApi {
         o.put("healthStatus", d.healthStatus());
         o.put("reporting", d.reporting());
         ArrayNode vulns = o.putArray("vulnerabilities");
-        emulator.tenant().vulnerabilities(i, emulator.clock().instant(), r -> vulns.add(r.cve().id()));
+        emulator.tenant()
+                .vulnerabilities(
+                        i, emulator.clock().instant(), r -> vulns.add(r.cve().id()));
         call.json(200, o);
     }
 
@@ -183,9 +185,17 @@ public final class ControlApi {
         }
         Cve cve = emulator.tenant().catalog().findCve(cveId);
         if (cve == null) {
-            throw new IllegalArgumentException("no CVE " + cveId + " in the sandbox catalog (see GET /api/vulnerabilities)");
+            throw new IllegalArgumentException(
+                    "no CVE " + cveId + " in the sandbox catalog (see GET /api/vulnerabilities)");
         }
-        emulator.tenant().state().overrideVulnerability(i, new TenantState.VulnOverride(cve.index(), action.equals("add"), emulator.clock().instant()));
+        emulator.tenant()
+                .state()
+                .overrideVulnerability(
+                        i,
+                        new TenantState.VulnOverride(
+                                cve.index(),
+                                action.equals("add"),
+                                emulator.clock().instant()));
         getMachine(call);
     }
 

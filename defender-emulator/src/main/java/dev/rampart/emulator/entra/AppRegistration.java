@@ -44,7 +44,9 @@ public final class AppRegistration {
 
     public boolean secretMatches(String presented) {
         String s = clientSecret;
-        return s != null && presented != null && java.security.MessageDigest.isEqual(s.getBytes(), presented.getBytes());
+        return s != null
+                && presented != null
+                && java.security.MessageDigest.isEqual(s.getBytes(), presented.getBytes());
     }
 
     public void clientSecret(String secret) {

@@ -113,37 +113,67 @@ public final class TokenService {
         String clientId = form.get("client_id");
         if (!knownTenant(tenantSegment)) {
             if (!tenantSegment.contains(".") && !looksLikeGuid(tenantSegment)) {
-                throw sts(400, "invalid_request", 900023, "Specified tenant identifier '" + tenantSegment
-                        + "' is neither a valid DNS name, nor a valid external domain.");
+                throw sts(
+                        400,
+                        "invalid_request",
+                        900023,
+                        "Specified tenant identifier '" + tenantSegment
+                                + "' is neither a valid DNS name, nor a valid external domain.");
             }
-            throw sts(400, "invalid_tenant", 90002, "Tenant '" + tenantSegment
-                    + "' not found. Check to make sure you have the correct tenant ID and are signing into the correct"
-                    + " cloud. Check with your subscription administrator, this may happen if there are no active"
-                    + " subscriptions for the tenant.");
+            throw sts(
+                    400,
+                    "invalid_tenant",
+                    90002,
+                    "Tenant '" + tenantSegment
+                            + "' not found. Check to make sure you have the correct tenant ID and are signing into the correct"
+                            + " cloud. Check with your subscription administrator, this may happen if there are no active"
+                            + " subscriptions for the tenant.");
         }
         String grant = form.get("grant_type");
         if (grant == null) {
-            throw sts(400, "invalid_request", 900144, "The request body must contain the following parameter: 'grant_type'.");
+            throw sts(
+                    400,
+                    "invalid_request",
+                    900144,
+                    "The request body must contain the following parameter: 'grant_type'.");
         }
         if (!grant.equals("client_credentials")) {
-            throw sts(400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type '" + grant + "'.");
+            throw sts(
+                    400,
+                    "unsupported_grant_type",
+                    70003,
+                    "The app requested an unsupported grant type '" + grant + "'.");
         }
         if (clientId == null || clientId.isBlank()) {
-            throw sts(400, "invalid_request", 900144, "The request body must contain the following parameter: 'client_id'.");
+            throw sts(
+                    400,
+                    "invalid_request",
+                    900144,
+                    "The request body must contain the following parameter: 'client_id'.");
         }
         if (!clientId.equalsIgnoreCase(app.clientId())) {
-            throw sts(400, "unauthorized_client", 700016, "Application with identifier '" + clientId
-                    + "' was not found in the directory '" + tenant.organizationName() + "'. This can happen if the"
-                    + " application has not been installed by the administrator of the tenant or consented to by any"
-                    + " user in the tenant. You may have sent your authentication request to the wrong tenant.");
+            throw sts(
+                    400,
+                    "unauthorized_client",
+                    700016,
+                    "Application with identifier '" + clientId
+                            + "' was not found in the directory '" + tenant.organizationName()
+                            + "'. This can happen if the"
+                            + " application has not been installed by the administrator of the tenant or consented to by any"
+                            + " user in the tenant. You may have sent your authentication request to the wrong tenant.");
         }
         String resource = v2 ? resourceFromScope(form.get("scope")) : resourceFromV1(form.get("resource"));
         Kind kind = kindOf(resource);
         if (kind == null) {
-            throw sts(400, "invalid_resource", 500011, "The resource principal named " + resource
-                    + " was not found in the tenant named " + tenant.organizationName() + ". This can happen if the"
-                    + " application has not been installed by the administrator of the tenant or consented to by any"
-                    + " user in the tenant. You might have sent your authentication request to the wrong tenant.");
+            throw sts(
+                    400,
+                    "invalid_resource",
+                    500011,
+                    "The resource principal named " + resource
+                            + " was not found in the tenant named " + tenant.organizationName()
+                            + ". This can happen if the"
+                            + " application has not been installed by the administrator of the tenant or consented to by any"
+                            + " user in the tenant. You might have sent your authentication request to the wrong tenant.");
         }
         String appidacr = authenticateClient(call, form);
         issue(call, v2, resource, kind, appidacr);
@@ -153,31 +183,46 @@ public final class TokenService {
         String secret = form.get("client_secret");
         String assertion = form.get("client_assertion");
         if (secret == null && assertion == null) {
-            throw sts(401, "invalid_client", 7000218, "The request body must contain the following parameter:"
-                    + " 'client_assertion' or 'client_secret'.");
+            throw sts(
+                    401,
+                    "invalid_client",
+                    7000218,
+                    "The request body must contain the following parameter:"
+                            + " 'client_assertion' or 'client_secret'.");
         }
         if (assertion != null) {
             checkAssertion(call, form.get("client_assertion_type"), assertion);
             return "2";
         }
         if (!app.secretMatches(secret)) {
-            throw sts(401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent in"
-                    + " the request is the client secret value, not the client secret ID, for a secret added to app '"
-                    + app.clientId() + "'.");
+            throw sts(
+                    401,
+                    "invalid_client",
+                    7000215,
+                    "Invalid client secret provided. Ensure the secret being sent in"
+                            + " the request is the client secret value, not the client secret ID, for a secret added to app '"
+                            + app.clientId() + "'.");
         }
         if (app.secretExpired()) {
-            throw sts(401, "invalid_client", 7000222, "The provided client secret keys for app '" + app.clientId()
-                    + "' are expired. Visit the Azure portal to create new keys for your app:"
-                    + " https://aka.ms/NewClientSecret, or consider using certificate credentials for added security:"
-                    + " https://aka.ms/certCreds.");
+            throw sts(
+                    401,
+                    "invalid_client",
+                    7000222,
+                    "The provided client secret keys for app '" + app.clientId()
+                            + "' are expired. Visit the Azure portal to create new keys for your app:"
+                            + " https://aka.ms/NewClientSecret, or consider using certificate credentials for added security:"
+                            + " https://aka.ms/certCreds.");
         }
         return "1";
     }
 
     private void checkAssertion(Call call, String type, String assertion) {
         if (!"urn:ietf:params:oauth:client-assertion-type:jwt-bearer".equals(type)) {
-            throw sts(400, "invalid_request", 900144, "The request body must contain the following parameter:"
-                    + " 'client_assertion_type'.");
+            throw sts(
+                    400,
+                    "invalid_request",
+                    900144,
+                    "The request body must contain the following parameter:" + " 'client_assertion_type'.");
         }
         var cert = app.certificate();
         SignedJWT jwt;
@@ -187,8 +232,13 @@ public final class TokenService {
             throw sts(400, "invalid_request", 50027, "JWT token is invalid or malformed.");
         }
         if (cert == null || !thumbprintMatches(jwt.getHeader(), cert)) {
-            throw sts(401, "invalid_client", 700027, "Client assertion failed signature validation. [Reason - The key"
-                    + " was not found., Thumbprint of key used by client: '" + thumbprintOf(jwt.getHeader()) + "']");
+            throw sts(
+                    401,
+                    "invalid_client",
+                    700027,
+                    "Client assertion failed signature validation. [Reason - The key"
+                            + " was not found., Thumbprint of key used by client: '" + thumbprintOf(jwt.getHeader())
+                            + "']");
         }
         try {
             if (!jwt.verify(new RSASSAVerifier((RSAPublicKey) cert.getPublicKey()))) {
@@ -202,14 +252,23 @@ public final class TokenService {
                             && claims.getNotBeforeTime().toInstant().isAfter(now.plusSeconds(300))) {
                 throw sts(401, "invalid_client", 700024, "Client assertion is not within its valid time range.");
             }
-            if (!app.clientId().equalsIgnoreCase(claims.getIssuer()) || !app.clientId().equalsIgnoreCase(claims.getSubject())) {
-                throw sts(401, "invalid_client", 700023, "Client assertion audience claim does not match Realm issuer,"
-                        + " or its issuer and subject are not the client id.");
+            if (!app.clientId().equalsIgnoreCase(claims.getIssuer())
+                    || !app.clientId().equalsIgnoreCase(claims.getSubject())) {
+                throw sts(
+                        401,
+                        "invalid_client",
+                        700023,
+                        "Client assertion audience claim does not match Realm issuer,"
+                                + " or its issuer and subject are not the client id.");
             }
-            boolean audOk = claims.getAudience().stream().anyMatch(a -> a.toLowerCase(Locale.ROOT).contains("/oauth2/"));
+            boolean audOk = claims.getAudience().stream()
+                    .anyMatch(a -> a.toLowerCase(Locale.ROOT).contains("/oauth2/"));
             if (!audOk) {
-                throw sts(401, "invalid_client", 700023, "Client assertion audience claim does not match the token"
-                        + " endpoint.");
+                throw sts(
+                        401,
+                        "invalid_client",
+                        700023,
+                        "Client assertion audience claim does not match the token" + " endpoint.");
             }
         } catch (JOSEException | ParseException e) {
             throw sts(401, "invalid_client", 700027, "Client assertion failed signature validation.");
@@ -230,7 +289,9 @@ public final class TokenService {
             byte[] der = cert.getEncoded();
             // MSAL4J sends the thumbprint in standard base64, RFC 7515 says base64url: accept both.
             if (h.getX509CertSHA256Thumbprint() != null) {
-                return sameBytes(h.getX509CertSHA256Thumbprint(), MessageDigest.getInstance("SHA-256").digest(der));
+                return sameBytes(
+                        h.getX509CertSHA256Thumbprint(),
+                        MessageDigest.getInstance("SHA-256").digest(der));
             }
             @SuppressWarnings("deprecation")
             Base64URL sha1 = h.getX509CertThumbprint();
@@ -252,7 +313,8 @@ public final class TokenService {
 
     private String resourceFromScope(String scope) {
         if (scope == null || scope.isBlank()) {
-            throw sts(400, "invalid_request", 900144, "The request body must contain the following parameter: 'scope'.");
+            throw sts(
+                    400, "invalid_request", 900144, "The request body must contain the following parameter: 'scope'.");
         }
         String resource = null;
         for (String s : scope.trim().split("\\s+")) {
@@ -260,27 +322,43 @@ public final class TokenService {
                 continue; // MSAL adds these to every request
             }
             if (!s.endsWith("/.default")) {
-                throw sts(400, "invalid_scope", 70011, "The provided request must include a 'scope' input parameter."
-                        + " The provided value for the input parameter 'scope' is not valid. The scope " + scope
-                        + " is not valid. Client credential flows must have a scope value with /.default suffixed to"
-                        + " the resource identifier (application ID URI).");
+                throw sts(
+                        400,
+                        "invalid_scope",
+                        70011,
+                        "The provided request must include a 'scope' input parameter."
+                                + " The provided value for the input parameter 'scope' is not valid. The scope " + scope
+                                + " is not valid. Client credential flows must have a scope value with /.default suffixed to"
+                                + " the resource identifier (application ID URI).");
             }
             if (resource != null) {
-                throw sts(400, "invalid_scope", 70011, "The provided value for the input parameter 'scope' is not"
-                        + " valid. The scope " + scope + " is not valid. Only one resource can be requested at a time.");
+                throw sts(
+                        400,
+                        "invalid_scope",
+                        70011,
+                        "The provided value for the input parameter 'scope' is not" + " valid. The scope " + scope
+                                + " is not valid. Only one resource can be requested at a time.");
             }
             resource = s.substring(0, s.length() - "/.default".length());
         }
         if (resource == null) {
-            throw sts(400, "invalid_scope", 70011, "The provided value for the input parameter 'scope' is not valid."
-                    + " The scope " + scope + " does not name a resource.");
+            throw sts(
+                    400,
+                    "invalid_scope",
+                    70011,
+                    "The provided value for the input parameter 'scope' is not valid." + " The scope " + scope
+                            + " does not name a resource.");
         }
         return resource;
     }
 
     private String resourceFromV1(String resource) {
         if (resource == null || resource.isBlank()) {
-            throw sts(400, "invalid_request", 900144, "The request body must contain the following parameter: 'resource'.");
+            throw sts(
+                    400,
+                    "invalid_request",
+                    900144,
+                    "The request body must contain the following parameter: 'resource'.");
         }
         return resource.endsWith("/") ? resource.substring(0, resource.length() - 1) : resource;
     }
@@ -331,7 +409,10 @@ public final class TokenService {
             claims.claim("roles", roles);
         }
         SignedJWT jwt = new SignedJWT(
-                new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(keyId).type(com.nimbusds.jose.JOSEObjectType.JWT).build(),
+                new JWSHeader.Builder(JWSAlgorithm.RS256)
+                        .keyID(keyId)
+                        .type(com.nimbusds.jose.JOSEObjectType.JWT)
+                        .build(),
                 claims.build());
         try {
             jwt.sign(new RSASSASigner(keys.getPrivate()));
@@ -378,23 +459,32 @@ public final class TokenService {
         } catch (ParseException | JOSEException | IllegalStateException e) {
             throw unauthorized(kind, "Token is malformed.");
         }
-        if (claims.getExpirationTime() == null || !claims.getExpirationTime().toInstant().isAfter(wall.instant())) {
-            throw unauthorized(kind, kind == Kind.GRAPH
-                    ? "Lifetime validation failed, the token is expired."
-                    : "Unauthorized request - Token is expired.");
+        if (claims.getExpirationTime() == null
+                || !claims.getExpirationTime().toInstant().isAfter(wall.instant())) {
+            throw unauthorized(
+                    kind,
+                    kind == Kind.GRAPH
+                            ? "Lifetime validation failed, the token is expired."
+                            : "Unauthorized request - Token is expired.");
         }
         Object uti = claims.getClaim("uti");
-        long s = uti == null ? 0 : Long.parseLong(uti.toString().substring(0, uti.toString().indexOf('.')), 36);
+        long s = uti == null
+                ? 0
+                : Long.parseLong(uti.toString().substring(0, uti.toString().indexOf('.')), 36);
         if (s <= revokedUpTo) {
-            throw unauthorized(kind, kind == Kind.GRAPH
-                    ? "Access token validation failure. The token has been revoked."
-                    : "Unauthorized request - Token has been revoked.");
+            throw unauthorized(
+                    kind,
+                    kind == Kind.GRAPH
+                            ? "Access token validation failure. The token has been revoked."
+                            : "Unauthorized request - Token has been revoked.");
         }
         String aud = claims.getAudience().isEmpty() ? "" : claims.getAudience().get(0);
         if (kindOf(aud) != kind) {
-            throw unauthorized(kind, kind == Kind.GRAPH
-                    ? "Invalid audience."
-                    : "Unauthorized request - Token audience " + aud + " is not valid for this API.");
+            throw unauthorized(
+                    kind,
+                    kind == Kind.GRAPH
+                            ? "Invalid audience."
+                            : "Unauthorized request - Token audience " + aud + " is not valid for this API.");
         }
         Object tid = claims.getClaim("tid");
         if (tid == null || !tenant.tenantId().equals(tid.toString())) {
@@ -403,7 +493,10 @@ public final class TokenService {
         @SuppressWarnings("unchecked")
         List<String> roles = (List<String>) claims.getClaim("roles");
         return new Call.Principal(
-                tenant.tenantId(), String.valueOf(claims.getClaim("appid")), roles == null ? Set.of() : Set.copyOf(roles), aud);
+                tenant.tenantId(),
+                String.valueOf(claims.getClaim("appid")),
+                roles == null ? Set.of() : Set.copyOf(roles),
+                aud);
     }
 
     private static ApiError unauthorized(Kind kind, String message) {
@@ -460,8 +553,10 @@ public final class TokenService {
             String ts = STS_TIME.format(now);
             ObjectNode b = Call.JSON.createObjectNode();
             b.put("error", error);
-            b.put("error_description", "AADSTS" + code + ": " + getMessage() + "\r\nTrace ID: " + trace
-                    + "\r\nCorrelation ID: " + correlation + "\r\nTimestamp: " + ts);
+            b.put(
+                    "error_description",
+                    "AADSTS" + code + ": " + getMessage() + "\r\nTrace ID: " + trace + "\r\nCorrelation ID: "
+                            + correlation + "\r\nTimestamp: " + ts);
             b.putArray("error_codes").add(code);
             b.put("timestamp", ts);
             b.put("trace_id", trace);

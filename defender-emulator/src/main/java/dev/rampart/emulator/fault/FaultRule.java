@@ -90,7 +90,8 @@ public record FaultRule(
     }
 
     public boolean matches(String method, String path) {
-        return (this.method == null || this.method.equals(method)) && compiled.matcher(path).matches();
+        return (this.method == null || this.method.equals(method))
+                && compiled.matcher(path).matches();
     }
 
     public ObjectNode toJson() {

@@ -29,25 +29,65 @@ import java.util.function.IntFunction;
  * (default 100), {@code $skip} is refused on directory lists, {@code $select} picks properties.
  */
 public final class GraphApi {
-    private static final List<String> ORG_ROLES =
-            List.of("Organization.Read.All", "Directory.Read.All", "Organization.ReadWrite.All", "Directory.ReadWrite.All");
+    private static final List<String> ORG_ROLES = List.of(
+            "Organization.Read.All", "Directory.Read.All", "Organization.ReadWrite.All", "Directory.ReadWrite.All");
     private static final List<String> USER_ROLES =
             List.of("User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All");
     private static final List<String> GROUP_ROLES = List.of(
-            "GroupMember.Read.All", "Group.Read.All", "Directory.Read.All", "Group.ReadWrite.All", "GroupMember.ReadWrite.All");
+            "GroupMember.Read.All",
+            "Group.Read.All",
+            "Directory.Read.All",
+            "Group.ReadWrite.All",
+            "GroupMember.ReadWrite.All");
 
     private static final List<String> USER_DEFAULT = List.of(
-            "businessPhones", "displayName", "givenName", "jobTitle", "mail", "mobilePhone", "officeLocation",
-            "preferredLanguage", "surname", "userPrincipalName", "id");
+            "businessPhones",
+            "displayName",
+            "givenName",
+            "jobTitle",
+            "mail",
+            "mobilePhone",
+            "officeLocation",
+            "preferredLanguage",
+            "surname",
+            "userPrincipalName",
+            "id");
     private static final Set<String> USER_SELECTABLE = Set.of(
-            "businessPhones", "displayName", "givenName", "jobTitle", "mail", "mobilePhone", "officeLocation",
-            "preferredLanguage", "surname", "userPrincipalName", "id", "accountEnabled", "userType",
-            "onPremisesSamAccountName", "onPremisesDomainName", "onPremisesSecurityIdentifier", "onPremisesSyncEnabled",
-            "onPremisesUserPrincipalName", "onPremisesImmutableId", "createdDateTime", "department", "employeeId",
+            "businessPhones",
+            "displayName",
+            "givenName",
+            "jobTitle",
+            "mail",
+            "mobilePhone",
+            "officeLocation",
+            "preferredLanguage",
+            "surname",
+            "userPrincipalName",
+            "id",
+            "accountEnabled",
+            "userType",
+            "onPremisesSamAccountName",
+            "onPremisesDomainName",
+            "onPremisesSecurityIdentifier",
+            "onPremisesSyncEnabled",
+            "onPremisesUserPrincipalName",
+            "onPremisesImmutableId",
+            "createdDateTime",
+            "department",
+            "employeeId",
             "companyName");
     private static final Set<String> USER_NOT_IN_LISTS = Set.of(
-            "aboutMe", "birthday", "hireDate", "interests", "mySite", "pastProjects", "preferredName", "responsibilities",
-            "schools", "skills", "mailboxSettings");
+            "aboutMe",
+            "birthday",
+            "hireDate",
+            "interests",
+            "mySite",
+            "pastProjects",
+            "preferredName",
+            "responsibilities",
+            "schools",
+            "skills",
+            "mailboxSettings");
 
     private final SyntheticTenant tenant;
     private final Hunting hunting;
@@ -65,10 +105,24 @@ public final class GraphApi {
         r.add("GET", "/v1.0/users/{id}", g, new Policy(null, 0, 0, USER_ROLES, false), this::user);
         r.add("GET", "/v1.0/groups", g, new Policy(null, 0, 0, GROUP_ROLES, false), this::groups);
         r.add("GET", "/v1.0/groups/{id}", g, new Policy(null, 0, 0, GROUP_ROLES, false), this::group);
-        r.add("GET", "/v1.0/groups/{id}/members", g, new Policy(null, 0, 0, GROUP_ROLES, false), c -> members(c, false));
-        r.add("GET", "/v1.0/groups/{id}/transitiveMembers", g, new Policy(null, 0, 0, GROUP_ROLES, false), c -> members(c, true));
-        r.add("POST", "/v1.0/security/runHuntingQuery", g,
-                new Policy(null, 0, 0, List.of("ThreatHunting.Read.All"), false), this::runHuntingQuery);
+        r.add(
+                "GET",
+                "/v1.0/groups/{id}/members",
+                g,
+                new Policy(null, 0, 0, GROUP_ROLES, false),
+                c -> members(c, false));
+        r.add(
+                "GET",
+                "/v1.0/groups/{id}/transitiveMembers",
+                g,
+                new Policy(null, 0, 0, GROUP_ROLES, false),
+                c -> members(c, true));
+        r.add(
+                "POST",
+                "/v1.0/security/runHuntingQuery",
+                g,
+                new Policy(null, 0, 0, List.of("ThreatHunting.Read.All"), false),
+                this::runHuntingQuery);
     }
 
     private static ApiError badRequest(String message) {
@@ -102,7 +156,9 @@ public final class GraphApi {
         org.putNull("street");
         org.putArray("technicalNotificationMails").add("secops@corp.contoso.com");
         org.put("tenantType", "AAD");
-        org.putObject("directorySizeQuota").put("used", tenant.userCount() + tenant.groupCount()).put("total", 300000);
+        org.putObject("directorySizeQuota")
+                .put("used", tenant.userCount() + tenant.groupCount())
+                .put("total", 300000);
         ArrayNode plans = org.putArray("assignedPlans");
         plans.addObject()
                 .put("assignedDateTime", Times.seconds(tenant.origin().minus(java.time.Duration.ofDays(400))))
@@ -113,10 +169,18 @@ public final class GraphApi {
         org.putObject("privacyProfile").put("contactEmail", "").put("statementUrl", "");
         org.putArray("provisionedPlans");
         ArrayNode domains = org.putArray("verifiedDomains");
-        domains.addObject().put("capabilities", "Email, OfficeCommunicationsOnline").put("isDefault", false)
-                .put("isInitial", true).put("name", tenant.initialDomain()).put("type", "Managed");
-        domains.addObject().put("capabilities", "Email").put("isDefault", true).put("isInitial", false)
-                .put("name", "corp.contoso.com").put("type", "Federated");
+        domains.addObject()
+                .put("capabilities", "Email, OfficeCommunicationsOnline")
+                .put("isDefault", false)
+                .put("isInitial", true)
+                .put("name", tenant.initialDomain())
+                .put("type", "Managed");
+        domains.addObject()
+                .put("capabilities", "Email")
+                .put("isDefault", true)
+                .put("isInitial", false)
+                .put("name", "corp.contoso.com")
+                .put("type", "Federated");
         if (id != null) {
             if (!id.equalsIgnoreCase(tenant.tenantId())) {
                 throw notFound(id);
@@ -134,8 +198,11 @@ public final class GraphApi {
     }
 
     private static ApiError notFound(String id) {
-        return new ApiError(404, "Request_ResourceNotFound", "Resource '" + id
-                + "' does not exist or one of its queried reference-property objects are not present.");
+        return new ApiError(
+                404,
+                "Request_ResourceNotFound",
+                "Resource '" + id
+                        + "' does not exist or one of its queried reference-property objects are not present.");
     }
 
     // ------------------------------------------------------------------ users
@@ -156,8 +223,11 @@ public final class GraphApi {
             }
             if (canonical == null) {
                 if (USER_NOT_IN_LISTS.stream().anyMatch(f::equalsIgnoreCase) && call.pathParam("id") == null) {
-                    throw new ApiError(501, "NotImplemented", "The property '" + f + "' does not support being"
-                            + " returned in a collection; request it for a single user.");
+                    throw new ApiError(
+                            501,
+                            "NotImplemented",
+                            "The property '" + f + "' does not support being"
+                                    + " returned in a collection; request it for a single user.");
                 }
                 throw badRequest("Could not find a property named '" + f + "' on type 'microsoft.graph.user'.");
             }
@@ -198,7 +268,8 @@ public final class GraphApi {
     private void users(Call call) {
         List<String> fields = userSelect(call);
         String select = call.query("$select");
-        String context = call.base() + "/v1.0/$metadata#users" + (select == null ? "" : "(" + String.join(",", fields) + ")");
+        String context =
+                call.base() + "/v1.0/$metadata#users" + (select == null ? "" : "(" + String.join(",", fields) + ")");
         page(call, context, tenant.userCount(), u -> user(u, fields));
     }
 
@@ -318,7 +389,8 @@ public final class GraphApi {
                 top = -1;
             }
             if (top < 1 || top > 999) {
-                throw badRequest("Invalid page size specified: '" + topText + "'. Must be between 1 and 999 inclusive.");
+                throw badRequest(
+                        "Invalid page size specified: '" + topText + "'. Must be between 1 and 999 inclusive.");
             }
         }
         int start = 0;
@@ -339,7 +411,9 @@ public final class GraphApi {
         ObjectNode body = Call.JSON.createObjectNode();
         body.put("@odata.context", context);
         if (end < size) {
-            String next = Base64.getUrlEncoder().withoutPadding().encodeToString(("RFNwdA:" + end).getBytes(StandardCharsets.UTF_8));
+            String next = Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(("RFNwdA:" + end).getBytes(StandardCharsets.UTF_8));
             body.put("@odata.nextLink", nextLink(call, next));
         }
         ArrayNode value = body.putArray("value");

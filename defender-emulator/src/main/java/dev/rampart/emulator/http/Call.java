@@ -22,7 +22,8 @@ import java.util.Map;
  */
 public final class Call {
     public static final ObjectMapper JSON = new ObjectMapper();
-    public static final String ODATA_JSON = "application/json; odata.metadata=minimal; odata.streaming=true; charset=utf-8";
+    public static final String ODATA_JSON =
+            "application/json; odata.metadata=minimal; odata.streaming=true; charset=utf-8";
     private static final int MAX_BODY = 4 * 1024 * 1024;
 
     private final HttpExchange exchange;
@@ -109,11 +110,15 @@ public final class Call {
     public String base() {
         String host = header("Host");
         if (host == null) {
-            host = exchange.getLocalAddress().getHostString() + ":" + exchange.getLocalAddress().getPort();
+            host = exchange.getLocalAddress().getHostString() + ":"
+                    + exchange.getLocalAddress().getPort();
         }
         String h = host.toLowerCase(Locale.ROOT);
-        boolean microsoft = h.endsWith(".microsoft.com") || h.endsWith(".microsoft.us") || h.endsWith(".windows.net")
-                || h.endsWith(".microsoftonline.com") || h.endsWith(".apps.mil");
+        boolean microsoft = h.endsWith(".microsoft.com")
+                || h.endsWith(".microsoft.us")
+                || h.endsWith(".windows.net")
+                || h.endsWith(".microsoftonline.com")
+                || h.endsWith(".apps.mil");
         return (microsoft ? "https://" : "http://") + host;
     }
 

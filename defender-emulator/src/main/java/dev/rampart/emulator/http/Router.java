@@ -35,7 +35,8 @@ public final class Router {
         void handle(Call call);
     }
 
-    public record Route(String method, String template, Service service, Policy policy, Handler handler, String[] segments) {
+    public record Route(
+            String method, String template, Service service, Policy policy, Handler handler, String[] segments) {
         int literals() {
             int n = 0;
             for (String s : segments) {

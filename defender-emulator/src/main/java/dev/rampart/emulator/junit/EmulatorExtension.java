@@ -39,22 +39,32 @@ public final class EmulatorExtension implements ParameterResolver, BeforeEachCal
     private static DefenderEmulator emulator(ExtensionContext context) {
         Class<?> testClass = context.getRequiredTestClass();
         ExtensionContext classContext = context;
-        while (classContext.getParent().isPresent() && classContext.getTestMethod().isPresent()) {
+        while (classContext.getParent().isPresent()
+                && classContext.getTestMethod().isPresent()) {
             classContext = classContext.getParent().get();
         }
-        return classContext.getStore(NS).getOrComputeIfAbsent(testClass, c -> {
-            Sandbox s = findSandbox(testClass);
-            DefenderEmulator.Builder b = DefenderEmulator.builder();
-            if (s != null) {
-                b.devices(s.devices()).seed(s.seed()).quotas(s.quotas()).vulnerabilitiesPerDevice(s.vulnerabilitiesPerDevice());
-                if (!s.start().isEmpty()) {
-                    b.start(Instant.parse(s.start()));
-                }
-            } else {
-                b.devices(100).quotas("off");
-            }
-            return new Holder(b.start());
-        }, Holder.class).emulator;
+        return classContext
+                .getStore(NS)
+                .getOrComputeIfAbsent(
+                        testClass,
+                        c -> {
+                            Sandbox s = findSandbox(testClass);
+                            DefenderEmulator.Builder b = DefenderEmulator.builder();
+                            if (s != null) {
+                                b.devices(s.devices())
+                                        .seed(s.seed())
+                                        .quotas(s.quotas())
+                                        .vulnerabilitiesPerDevice(s.vulnerabilitiesPerDevice());
+                                if (!s.start().isEmpty()) {
+                                    b.start(Instant.parse(s.start()));
+                                }
+                            } else {
+                                b.devices(100).quotas("off");
+                            }
+                            return new Holder(b.start());
+                        },
+                        Holder.class)
+                .emulator;
     }
 
     private static Sandbox findSandbox(Class<?> c) {

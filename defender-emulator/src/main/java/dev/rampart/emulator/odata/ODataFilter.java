@@ -299,7 +299,8 @@ public final class ODataFilter {
             return number == null ? null : number.compareTo(n.value());
         }
         if (literal instanceof BoolLit b) {
-            Boolean bool = value.isBoolean() ? Boolean.valueOf(value.booleanValue())
+            Boolean bool = value.isBoolean()
+                    ? Boolean.valueOf(value.booleanValue())
                     : value.isTextual() ? parseBoolean(value.textValue()) : null;
             return bool == null ? null : Boolean.compare(bool, b.value());
         }
@@ -448,8 +449,8 @@ public final class ODataFilter {
                 return new ODataException(INVALID + "Property '" + name + "' is a collection and cannot be compared"
                         + " directly; use a lambda such as " + name + "/any(t: t eq 'value') instead.");
             }
-            return new ODataException(INVALID + "Property '" + name + "' is not a primitive value and cannot be"
-                    + " compared.");
+            return new ODataException(
+                    INVALID + "Property '" + name + "' is not a primitive value and cannot be" + " compared.");
         }
     }
 
@@ -576,8 +577,8 @@ public final class ODataFilter {
     private record Token(Kind kind, String text, int position, Literal literal) {}
 
     private static ODataException syntaxError(String text, int position, String detail) {
-        return new ODataException(INVALID + "Syntax error at position " + (position + 1) + " in '" + text + "': "
-                + detail + ".");
+        return new ODataException(
+                INVALID + "Syntax error at position " + (position + 1) + " in '" + text + "': " + detail + ".");
     }
 
     private static final class Lexer {
@@ -848,8 +849,10 @@ public final class ODataFilter {
                 Expr inner = parseOr();
                 Token close = peek();
                 if (close.kind() != Kind.RPAREN) {
-                    throw error(close, "expected ')' to close the '(' at position " + (open.position() + 1)
-                            + " but found " + describe(close));
+                    throw error(
+                            close,
+                            "expected ')' to close the '(' at position " + (open.position() + 1) + " but found "
+                                    + describe(close));
                 }
                 next();
                 depth--;
@@ -885,8 +888,9 @@ public final class ODataFilter {
                 return booleanComparison(bool.expr(), op, opToken, literal);
             }
             if (left instanceof RefOperand && right instanceof RefOperand) {
-                throw error(right.token(), "comparing two properties is not supported; compare a property with a"
-                        + " literal");
+                throw error(
+                        right.token(),
+                        "comparing two properties is not supported; compare a property with a" + " literal");
             }
             if (left instanceof LiteralOperand) {
                 throw error(right.token(), "expected a property name but found " + describe(right.token()));
@@ -945,10 +949,12 @@ public final class ODataFilter {
             if (left instanceof RefOperand ref && ends) {
                 return new CompareExpr(ref.ref(), Op.EQ, new BoolLit(true));
             }
-            String operators = left instanceof BoolOperand ? "'eq' or 'ne'" : "a comparison operator (eq, ne, gt, ge,"
-                    + " lt, le) or 'in'";
-            throw error(following, "expected " + operators + " after " + describe(left.token()) + " but found "
-                    + describe(following));
+            String operators = left instanceof BoolOperand
+                    ? "'eq' or 'ne'"
+                    : "a comparison operator (eq, ne, gt, ge," + " lt, le) or 'in'";
+            throw error(
+                    following,
+                    "expected " + operators + " after " + describe(left.token()) + " but found " + describe(following));
         }
 
         private Operand parseOperand(Expect expect) {
@@ -968,16 +974,20 @@ public final class ODataFilter {
             String variable = variable(token.text());
             if (variable != null) {
                 if (peek().kind() == Kind.SLASH) {
-                    throw error(peek(), "member access on lambda variable '" + variable + "' is not supported;"
-                            + " lambdas are supported over collections of primitive values");
+                    throw error(
+                            peek(),
+                            "member access on lambda variable '" + variable + "' is not supported;"
+                                    + " lambdas are supported over collections of primitive values");
                 }
                 return new RefOperand(token, new VariableRef(variable));
             }
             String property = canonicalByLowerName.get(lower(token.text()));
             if (property == null) {
                 if (expect == Expect.LITERAL) {
-                    throw error(token, "expected a literal but found '" + token.text()
-                            + "' (string literals must be enclosed in single quotes)");
+                    throw error(
+                            token,
+                            "expected a literal but found '" + token.text()
+                                    + "' (string literals must be enclosed in single quotes)");
                 }
                 throw unknownProperty(token.text());
             }
@@ -993,20 +1003,25 @@ public final class ODataFilter {
             Token name = next();
             Function function = Function.of(name.text());
             if (function == null) {
-                throw error(name, "unknown or unsupported function '" + name.text()
-                        + "'; supported functions are contains, endswith and startswith");
+                throw error(
+                        name,
+                        "unknown or unsupported function '" + name.text()
+                                + "'; supported functions are contains, endswith and startswith");
             }
             next(); // '('
             Operand subject = parseOperand(Expect.PROPERTY);
             if (!(subject instanceof RefOperand ref)) {
-                throw error(subject.token(), "the first argument of " + function.displayName()
-                        + " must be a property or lambda variable");
+                throw error(
+                        subject.token(),
+                        "the first argument of " + function.displayName() + " must be a property or lambda variable");
             }
             expect(Kind.COMMA, "expected ',' after the first argument of " + function.displayName());
             Token argument = peek();
             if (!(literalOf(argument) instanceof StringLit string)) {
-                throw error(argument, "expected a string literal as the second argument of "
-                        + function.displayName() + " but found " + describe(argument));
+                throw error(
+                        argument,
+                        "expected a string literal as the second argument of " + function.displayName() + " but found "
+                                + describe(argument));
             }
             next();
             expect(Kind.RPAREN, "expected ')' to close " + function.displayName() + "(");
@@ -1023,8 +1038,8 @@ public final class ODataFilter {
             } else if (isKeyword(operator, "all")) {
                 all = true;
             } else {
-                throw error(operator, "expected 'any' or 'all' after '" + property + "/' but found "
-                        + describe(operator));
+                throw error(
+                        operator, "expected 'any' or 'all' after '" + property + "/' but found " + describe(operator));
             }
             next();
             String operatorName = lower(operator.text());
@@ -1077,8 +1092,8 @@ public final class ODataFilter {
 
         private void enter() {
             if (++depth > MAX_DEPTH) {
-                throw new ODataException(INVALID + "The $filter expression is nested more than " + MAX_DEPTH
-                        + " levels deep.");
+                throw new ODataException(
+                        INVALID + "The $filter expression is nested more than " + MAX_DEPTH + " levels deep.");
             }
         }
 
@@ -1135,12 +1150,12 @@ public final class ODataFilter {
         }
 
         private ODataException unknownProperty(String name) {
-            String list = filterable.stream()
-                    .sorted(String.CASE_INSENSITIVE_ORDER)
-                    .collect(Collectors.joining(", "));
+            String list =
+                    filterable.stream().sorted(String.CASE_INSENSITIVE_ORDER).collect(Collectors.joining(", "));
             return new ODataException(INVALID + "Could not find a filterable property named '" + name + "'. "
-                    + (list.isEmpty() ? "This entity has no filterable properties." : "Filterable properties: " + list
-                            + "."));
+                    + (list.isEmpty()
+                            ? "This entity has no filterable properties."
+                            : "Filterable properties: " + list + "."));
         }
     }
 }

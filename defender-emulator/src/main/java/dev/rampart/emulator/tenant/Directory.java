@@ -12,19 +12,24 @@ public final class Directory {
     private Directory() {}
 
     private static final String[] FIRST = {
-        "Ava", "Ben", "Chloe", "Daniel", "Emma", "Felix", "Grace", "Hugo", "Isla", "Jonas", "Kira", "Liam", "Mia", "Noah",
-        "Olivia", "Paul", "Quinn", "Rosa", "Sam", "Tara", "Umar", "Vera", "Will", "Xenia", "Yusuf", "Zoe", "Aron", "Bea",
+        "Ava", "Ben", "Chloe", "Daniel", "Emma", "Felix", "Grace", "Hugo", "Isla", "Jonas", "Kira", "Liam", "Mia",
+                "Noah",
+        "Olivia", "Paul", "Quinn", "Rosa", "Sam", "Tara", "Umar", "Vera", "Will", "Xenia", "Yusuf", "Zoe", "Aron",
+                "Bea",
         "Carl", "Dina", "Erik", "Fay", "Gina", "Hans", "Ida", "Jack", "Lena", "Marc", "Nina", "Omar", "Pia", "Ravi",
         "Sara", "Tim", "Ute", "Vik", "Wen", "Yara", "Zack", "Anja"
     };
     private static final String[] LAST = {
-        "Adams", "Berg", "Costa", "Dubois", "Evans", "Fischer", "Garcia", "Hansen", "Ito", "Jensen", "Kowalski", "Lopez",
+        "Adams", "Berg", "Costa", "Dubois", "Evans", "Fischer", "Garcia", "Hansen", "Ito", "Jensen", "Kowalski",
+                "Lopez",
         "Meyer", "Novak", "Olsen", "Petit", "Quist", "Rossi", "Schmidt", "Tanaka", "Ueda", "Varga", "Weber", "Xu",
         "Young", "Zimmer", "Alvarez", "Brown", "Clarke", "Dahl", "Eriksen", "Ford", "Gray", "Hill", "Ivanova", "Jones",
         "Klein", "Lang", "Moreau", "Nagy", "Ortiz", "Park", "Reyes", "Silva", "Torres", "Urban", "Vogel", "Wong",
         "Yilmaz", "Zhou"
     };
-    private static final String[] DEPARTMENTS = {"Finance", "HR", "Engineering", "Sales", "Marketing", "IT", "Legal", "Operations"};
+    private static final String[] DEPARTMENTS = {
+        "Finance", "HR", "Engineering", "Sales", "Marketing", "IT", "Legal", "Operations"
+    };
 
     public static String first(SyntheticTenant t, int u) {
         return FIRST[Hash.below(Hash.of(t.seed(), 150, u), FIRST.length)];

@@ -27,10 +27,12 @@ public final class SyntheticTenant {
     private static final Instant SENSOR_EPOCH = Instant.parse("2024-01-01T00:00:00Z");
     private static final Duration SENSOR_RELEASE = Duration.ofDays(30);
 
-    static final String[] DOMAINS = {"corp.contoso.com", "eu.corp.contoso.com", "us.corp.contoso.com", "lab.contoso.local", null
+    static final String[] DOMAINS = {
+        "corp.contoso.com", "eu.corp.contoso.com", "us.corp.contoso.com", "lab.contoso.local", null
     };
     private static final double[] DOMAIN_WEIGHTS = {45, 15, 15, 10, 15};
-    static final String[] TAGS = {"Finance", "HR", "Engineering", "Laptop", "VIP", "PCI", "Kiosk", "Dev", "Prod", "DMZ"};
+    static final String[] TAGS = {"Finance", "HR", "Engineering", "Laptop", "VIP", "PCI", "Kiosk", "Dev", "Prod", "DMZ"
+    };
 
     /** Device groups: id, name. Id 0 with a null name is the "no group" case seen in real traffic. */
     static final Object[][] GROUPS = {
@@ -133,7 +135,9 @@ public final class SyntheticTenant {
     // ---------------------------------------------------------------- devices
 
     public String machineId(int i) {
-        return Hash.hex(Hash.of(seed, 1, i), 16) + Hash.hex(Hash.of(seed, 2, i), 16) + String.format("%08x", scramble(i));
+        return Hash.hex(Hash.of(seed, 1, i), 16)
+                + Hash.hex(Hash.of(seed, 2, i), 16)
+                + String.format("%08x", scramble(i));
     }
 
     private static final int ODD = 0x9E3779B1;
@@ -223,7 +227,9 @@ public final class SyntheticTenant {
         String domain = domain(i);
         int g =
                 switch (p.family()) {
-                    case WINDOWS -> Hash.unit(seed, 17, i) < 0.03 ? 8 : domain != null && domain.startsWith("us.") ? 2 : 1;
+                    case WINDOWS -> Hash.unit(seed, 17, i) < 0.03
+                            ? 8
+                            : domain != null && domain.startsWith("us.") ? 2 : 1;
                     case WINDOWS_SERVER -> Hash.unit(seed, 17, i) < 0.7 ? 3 : 4;
                     case MAC -> 5;
                     case LINUX -> 6;
@@ -271,7 +277,8 @@ public final class SyntheticTenant {
         for (long k = 0; k < weeks; k++) {
             double p = silent == null ? 0.015 : 0.10;
             if (Hash.unit(seed, 48, i, k) < p) {
-                Instant flip = origin.plus(Duration.ofDays(7 * k)).plusMillis(Hash.below(Hash.of(seed, 49, i, k), 7 * 86_400_000));
+                Instant flip = origin.plus(Duration.ofDays(7 * k))
+                        .plusMillis(Hash.below(Hash.of(seed, 49, i, k), 7 * 86_400_000));
                 if (flip.isAfter(now)) {
                     break;
                 }
@@ -341,7 +348,9 @@ public final class SyntheticTenant {
             double u = Hash.unit(seed, 42, i);
             health = u < 0.94
                     ? "Active"
-                    : u < 0.97 ? "ImpairedCommunication" : u < 0.99 ? "NoSensorData" : "NoSensorDataImpairedCommunication";
+                    : u < 0.97
+                            ? "ImpairedCommunication"
+                            : u < 0.99 ? "NoSensorData" : "NoSensorDataImpairedCommunication";
         }
         Long build = platform.build(pick);
         String agent = null;
@@ -397,14 +406,21 @@ public final class SyntheticTenant {
         Instant first = firstSeen(i);
         for (Product p : catalog.products()) {
             boolean fits = p.family() == family
-                    || p.family() == Platform.Family.ANY && family != Platform.Family.MOBILE && family != Platform.Family.OTHER
-                    || p.family() == Platform.Family.WINDOWS && family == Platform.Family.WINDOWS_SERVER && p.popularity() > 0.7;
+                    || p.family() == Platform.Family.ANY
+                            && family != Platform.Family.MOBILE
+                            && family != Platform.Family.OTHER
+                    || p.family() == Platform.Family.WINDOWS
+                            && family == Platform.Family.WINDOWS_SERVER
+                            && p.popularity() > 0.7;
             if (!fits) {
                 continue;
             }
-            boolean installed = p.popularity() == 0.0 ? osProduct(platform, p) : Hash.unit(seed, 60, i, p.index()) < p.popularity();
+            boolean installed =
+                    p.popularity() == 0.0 ? osProduct(platform, p) : Hash.unit(seed, 60, i, p.index()) < p.popularity();
             if (installed) {
-                String version = p.versions().get(Hash.below(Hash.of(seed, 61, i, p.index()), p.versions().size()));
+                String version = p.versions()
+                        .get(Hash.below(
+                                Hash.of(seed, 61, i, p.index()), p.versions().size()));
                 Instant since = first.plus(Duration.ofDays(Hash.below(Hash.of(seed, 62, i, p.index()), 30)));
                 out.add(new InstalledSoftware(p, version, since));
             }
@@ -535,7 +551,13 @@ public final class SyntheticTenant {
         Instant reAdded = fixed == null ? null : manualAdd(overrides, cve, fixed, until);
         if (reAdded != null) {
             // fixed, then added back by hand: report the row as it is now, seen again since it came back
-            sink.accept(new VulnRow(i, catalog.cve(cve), sw.product(), sw.version(), reAdded, manualFix(overrides, cve, reAdded, until)));
+            sink.accept(new VulnRow(
+                    i,
+                    catalog.cve(cve),
+                    sw.product(),
+                    sw.version(),
+                    reAdded,
+                    manualFix(overrides, cve, reAdded, until)));
             return;
         }
         sink.accept(new VulnRow(i, catalog.cve(cve), sw.product(), sw.version(), first, fixed));
@@ -559,7 +581,8 @@ public final class SyntheticTenant {
         return null;
     }
 
-    private static InstalledSoftware installedOrDefault(List<InstalledSoftware> installed, Product product, Instant first) {
+    private static InstalledSoftware installedOrDefault(
+            List<InstalledSoftware> installed, Product product, Instant first) {
         for (InstalledSoftware s : installed) {
             if (s.product().index() == product.index()) {
                 return s;
@@ -632,7 +655,8 @@ public final class SyntheticTenant {
         }
         try {
             long code = Long.parseLong(id.substring(us + 1)) ^ (Hash.of(seed, 83) & 0xffffffffL);
-            AlertRef ref = new AlertRef(Math.floorDiv(code, 1000) + firstAlertBucket(), (int) Math.floorMod(code, 1000));
+            AlertRef ref =
+                    new AlertRef(Math.floorDiv(code, 1000) + firstAlertBucket(), (int) Math.floorMod(code, 1000));
             return ref.number() < alertsInBucket(ref.bucket()) && alertId(ref).equals(id) ? ref : null;
         } catch (NumberFormatException e) {
             return null;

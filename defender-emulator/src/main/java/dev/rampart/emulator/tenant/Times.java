@@ -37,11 +37,15 @@ public final class Times {
 
     /** Whole-second ISO form used by Graph and by some Defender fields, e.g. {@code 2024-02-13T00:00:00Z}. */
     public static String seconds(Instant t) {
-        return t == null ? null : DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        return t == null
+                ? null
+                : DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
     }
 
     /** ISO with milliseconds, as in delta export {@code eventTimestamp}. */
     public static String millis(Instant t) {
-        return t == null ? null : DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        return t == null
+                ? null
+                : DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
     }
 }

@@ -79,7 +79,8 @@ class ODataFilterTest {
     @Test
     void eqShouldCompareStringValuesCaseInsensitively() {
         assertThat(matchesMachine("healthStatus eq 'active'")).isTrue();
-        assertThat(matchesMachine("computerDnsName eq 'MYMACHINE1.CONTOSO.COM'")).isTrue();
+        assertThat(matchesMachine("computerDnsName eq 'MYMACHINE1.CONTOSO.COM'"))
+                .isTrue();
     }
 
     @Test
@@ -202,7 +203,8 @@ class ODataFilterTest {
     void functionComparedWithTrueOrFalseShouldMatchOrNegate() {
         assertThat(matchesMachine("startswith(computerDnsName,'my') eq true")).isTrue();
         assertThat(matchesMachine("startswith(computerDnsName,'my') eq false")).isFalse();
-        assertThat(matchesMachine("contains(computerDnsName,'fabrikam') ne true")).isTrue();
+        assertThat(matchesMachine("contains(computerDnsName,'fabrikam') ne true"))
+                .isTrue();
         assertThat(matchesMachine("not contains(computerDnsName,'fabrikam')")).isTrue();
     }
 
@@ -222,8 +224,10 @@ class ODataFilterTest {
 
     @Test
     void lambdaAnyWithStartswithShouldMatchTagPrefix() {
-        assertThat(matchesMachine("machineTags/any(tag: startswith(tag, 'Fin'))")).isTrue();
-        assertThat(matchesMachine("machineTags/any(tag: startswith(tag, 'Eng'))")).isFalse();
+        assertThat(matchesMachine("machineTags/any(tag: startswith(tag, 'Fin'))"))
+                .isTrue();
+        assertThat(matchesMachine("machineTags/any(tag: startswith(tag, 'Eng'))"))
+                .isFalse();
     }
 
     @Test
@@ -299,7 +303,8 @@ class ODataFilterTest {
     @Test
     void typedAndQuotedDateTimeLiteralsShouldCompareAsInstants() {
         assertThat(matchesMachine("lastSeen gt datetime'2018-08-01T00:00:00Z'")).isTrue();
-        assertThat(matchesMachine("lastSeen lt datetimeoffset'2018-08-01T00:00:00Z'")).isFalse();
+        assertThat(matchesMachine("lastSeen lt datetimeoffset'2018-08-01T00:00:00Z'"))
+                .isFalse();
         assertThat(matchesMachine("lastSeen gt '2018-08-03T16:14:19Z'")).isTrue();
     }
 
@@ -317,7 +322,8 @@ class ODataFilterTest {
     @Test
     void rbacGroupIdStringLiteralShouldMatchNumber() {
         assertThat(matches("rbacGroupId eq '140'", "{\"rbacGroupId\": 140}")).isTrue();
-        assertThat(matches("rbacGroupId eq '140'", "{\"rbacGroupId\": \"140\"}")).isTrue();
+        assertThat(matches("rbacGroupId eq '140'", "{\"rbacGroupId\": \"140\"}"))
+                .isTrue();
         assertThat(matches("rbacGroupId eq 'abc'", "{\"rbacGroupId\": 140}")).isFalse();
         assertThat(matches("rbacGroupId ne 'abc'", "{\"rbacGroupId\": 140}")).isTrue();
     }
