@@ -23,7 +23,7 @@ final class SandboxHttp {
 
     private final DefenderEmulator emulator;
     private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, String> tokens = new LinkedHashMap<>();
 
     SandboxHttp(DefenderEmulator emulator) {
