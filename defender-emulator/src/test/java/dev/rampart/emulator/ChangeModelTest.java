@@ -21,7 +21,12 @@ class ChangeModelTest {
 
     @BeforeEach
     void start() {
-        emulator = DefenderEmulator.builder().devices(2000).vulnerabilitiesPerDevice(5).quotas("off").start(START).start();
+        emulator = DefenderEmulator.builder()
+                .devices(2000)
+                .vulnerabilitiesPerDevice(5)
+                .quotas("off")
+                .start(START)
+                .start();
         http = new SandboxHttp(emulator);
     }
 
@@ -32,7 +37,8 @@ class ChangeModelTest {
 
     Map<String, JsonNode> machines(String query) {
         JsonNode v = http.get("/api/machines" + query).json().get("value");
-        return StreamSupport.stream(v.spliterator(), false).collect(Collectors.toMap(m -> m.get("id").asText(), m -> m));
+        return StreamSupport.stream(v.spliterator(), false)
+                .collect(Collectors.toMap(m -> m.get("id").asText(), m -> m));
     }
 
     @Test
@@ -60,17 +66,25 @@ class ChangeModelTest {
         Map<String, JsonNode> all = machines("");
         Map<String, JsonNode> recent = machines("?$filter=lastSeen gt " + mark);
         Map<String, Boolean> expected = new HashMap<>();
-        all.forEach((id, m) -> expected.put(id, Instant.parse(m.get("lastSeen").asText()).isAfter(mark)));
-        assertThat(recent.keySet()).isEqualTo(expected.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey)
-                .collect(Collectors.toSet()));
+        all.forEach((id, m) ->
+                expected.put(id, Instant.parse(m.get("lastSeen").asText()).isAfter(mark)));
+        assertThat(recent.keySet())
+                .isEqualTo(expected.entrySet().stream()
+                        .filter(Map.Entry::getValue)
+                        .map(Map.Entry::getKey)
+                        .collect(Collectors.toSet()));
         assertThat(recent).isNotEmpty().hasSizeLessThan(all.size());
     }
 
     @Test
     void sensorsShouldUpdateAsReleasesShip() {
         long distinctBefore = machines("?$filter=osPlatform eq 'Windows11'").values().stream()
-                .map(m -> m.get("agentVersion").asText()).distinct().count();
-        assertThat(distinctBefore).as("a minority lags behind the newest sensor").isGreaterThan(1);
+                .map(m -> m.get("agentVersion").asText())
+                .distinct()
+                .count();
+        assertThat(distinctBefore)
+                .as("a minority lags behind the newest sensor")
+                .isGreaterThan(1);
         String newestBefore = newest();
         emulator.advance(Duration.ofDays(45));
         assertThat(newest()).isNotEqualTo(newestBefore);
@@ -79,7 +93,8 @@ class ChangeModelTest {
     private String newest() {
         return machines("?$filter=osPlatform eq 'Windows11' and healthStatus eq 'Active'").values().stream()
                 .map(m -> m.get("agentVersion").asText())
-                .max((a, b) -> Integer.compare(Integer.parseInt(a.split("\\.")[1]), Integer.parseInt(b.split("\\.")[1])))
+                .max((a, b) ->
+                        Integer.compare(Integer.parseInt(a.split("\\.")[1]), Integer.parseInt(b.split("\\.")[1])))
                 .orElseThrow();
     }
 
@@ -87,8 +102,16 @@ class ChangeModelTest {
     void alertsShouldBeIncrementalOnLastUpdateTime() {
         List<JsonNode> initial = alerts("");
         assertThat(initial).isNotEmpty();
-        assertThat(initial.stream().map(a -> a.get("severity").asText()).distinct().count()).isGreaterThan(2);
-        assertThat(initial.stream().map(a -> a.get("status").asText()).distinct().count()).isEqualTo(3);
+        assertThat(initial.stream()
+                        .map(a -> a.get("severity").asText())
+                        .distinct()
+                        .count())
+                .isGreaterThan(2);
+        assertThat(initial.stream()
+                        .map(a -> a.get("status").asText())
+                        .distinct()
+                        .count())
+                .isEqualTo(3);
         Instant mark = emulator.clock().instant();
         emulator.advance(Duration.ofDays(2));
         List<JsonNode> all = alerts("");
@@ -98,17 +121,25 @@ class ChangeModelTest {
                 .map(a -> a.get("id").asText())
                 .toList();
         assertThat(changed.stream().map(a -> a.get("id").asText()).toList()).isEqualTo(expected);
-        assertThat(changed).anyMatch(a -> Instant.parse(a.get("alertCreationTime").asText()).isAfter(mark));
-        assertThat(changed).anyMatch(a -> !Instant.parse(a.get("alertCreationTime").asText()).isAfter(mark));
+        assertThat(changed)
+                .anyMatch(
+                        a -> Instant.parse(a.get("alertCreationTime").asText()).isAfter(mark));
+        assertThat(changed)
+                .anyMatch(
+                        a -> !Instant.parse(a.get("alertCreationTime").asText()).isAfter(mark));
         JsonNode one = changed.get(0);
-        assertThat(http.get("/api/alerts/" + one.get("id").asText()).json().get("id")).isEqualTo(one.get("id"));
+        assertThat(http.get("/api/alerts/" + one.get("id").asText()).json().get("id"))
+                .isEqualTo(one.get("id"));
     }
 
     @Test
     void alertEvidenceShouldOnlyComeWithExpand() {
         JsonNode plain = http.get("/api/alerts?$top=1").json().get("value").get(0);
         assertThat(plain.get("evidence")).isEmpty();
-        JsonNode expanded = http.get("/api/alerts?$top=1&$expand=evidence").json().get("value").get(0);
+        JsonNode expanded = http.get("/api/alerts?$top=1&$expand=evidence")
+                .json()
+                .get("value")
+                .get(0);
         assertThat(expanded.get("evidence")).isNotEmpty();
         assertThat(expanded.get("evidence").get(0).get("entityType").asText()).isIn("File", "Process", "User");
         assertThat(http.get("/api/alerts?$expand=machine").status()).isEqualTo(400);
@@ -116,13 +147,19 @@ class ChangeModelTest {
 
     @Test
     void controlOverrideShouldChangeTheMachineAndItsFilters() {
-        String id = machines("?$top=1&$filter=healthStatus eq 'Active'").keySet().iterator().next();
-        var r = http.control("POST", "/machines/" + id, "{\"healthStatus\":\"Inactive\",\"machineTags\":[\"Quarantine\"]}");
+        String id = machines("?$top=1&$filter=healthStatus eq 'Active'")
+                .keySet()
+                .iterator()
+                .next();
+        var r = http.control(
+                "POST", "/machines/" + id, "{\"healthStatus\":\"Inactive\",\"machineTags\":[\"Quarantine\"]}");
         assertThat(r.status()).isEqualTo(200);
         JsonNode m = http.get("/api/machines/" + id).json();
         assertThat(m.get("healthStatus").asText()).isEqualTo("Inactive");
         assertThat(machines("?$filter=machineTags/any(t: t eq 'Quarantine')")).containsOnlyKeys(id);
-        assertThat(http.control("POST", "/machines/nope", "{\"healthStatus\":\"Inactive\"}").status()).isEqualTo(404);
+        assertThat(http.control("POST", "/machines/nope", "{\"healthStatus\":\"Inactive\"}")
+                        .status())
+                .isEqualTo(404);
         assertThat(http.control("POST", "/machines/" + id, "{}").status()).isEqualTo(400);
     }
 

@@ -26,7 +26,12 @@ class ExportsTest {
 
     @BeforeEach
     void start() {
-        emulator = DefenderEmulator.builder().devices(400).vulnerabilitiesPerDevice(12).quotas("off").start(START).start();
+        emulator = DefenderEmulator.builder()
+                .devices(400)
+                .vulnerabilitiesPerDevice(12)
+                .quotas("off")
+                .start(START)
+                .start();
         http = new SandboxHttp(emulator);
     }
 
@@ -64,14 +69,17 @@ class ExportsTest {
 
     Set<String> keys(List<JsonNode> rows) {
         Set<String> out = new HashSet<>();
-        rows.forEach(r -> assertThat(out.add(key(r))).as("row repeated: " + key(r)).isTrue());
+        rows.forEach(
+                r -> assertThat(out.add(key(r))).as("row repeated: " + key(r)).isTrue());
         return out;
     }
 
     @Test
     void jsonExportShouldPageWithSkiptokenWithoutLosingOrRepeatingRows() {
-        var first = http.get("/api/machines/SoftwareVulnerabilitiesByMachine?pageSize=500").json();
-        assertThat(first.get("@odata.context").asText()).endsWith("#Collection(microsoft.windowsDefenderATP.api.AssetVulnerability)");
+        var first = http.get("/api/machines/SoftwareVulnerabilitiesByMachine?pageSize=500")
+                .json();
+        assertThat(first.get("@odata.context").asText())
+                .endsWith("#Collection(microsoft.windowsDefenderATP.api.AssetVulnerability)");
         assertThat(first.get("value")).hasSize(500);
         assertThat(first.get("@odata.nextLink").asText()).contains("$skiptoken=");
         List<JsonNode> paged = all("/api/machines/SoftwareVulnerabilitiesByMachine?pageSize=500");
@@ -79,19 +87,27 @@ class ExportsTest {
         assertThat(keys(paged)).isEqualTo(keys(single));
         assertThat(single.size()).isGreaterThan(1000);
         JsonNode row = single.get(0);
-        assertThat(row.get("firstSeenTimestamp").asText()).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(\\.\\d+)?");
-        assertThat(row.get("exploitabilityLevel").asText()).isIn("NoExploit", "ExploitIsPublic", "ExploitIsVerified", "ExploitIsInKit");
+        assertThat(row.get("firstSeenTimestamp").asText())
+                .matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(\\.\\d+)?");
+        assertThat(row.get("exploitabilityLevel").asText())
+                .isIn("NoExploit", "ExploitIsPublic", "ExploitIsVerified", "ExploitIsInKit");
         assertThat(row.get("cvssScore").isNumber()).isTrue();
     }
 
     @Test
     void pagingShouldStayOnItsSnapshotWhileTheClockMoves() {
-        var first = http.get("/api/machines/SoftwareVulnerabilitiesByMachine?pageSize=700").json();
+        var first = http.get("/api/machines/SoftwareVulnerabilitiesByMachine?pageSize=700")
+                .json();
         List<JsonNode> rows = new ArrayList<>();
         first.get("value").forEach(rows::add);
         emulator.advance(Duration.ofDays(3));
         rows.addAll(all(first.get("@odata.nextLink").asText()));
-        try (DefenderEmulator twin = DefenderEmulator.builder().devices(400).vulnerabilitiesPerDevice(12).quotas("off").start(START).start()) {
+        try (DefenderEmulator twin = DefenderEmulator.builder()
+                .devices(400)
+                .vulnerabilitiesPerDevice(12)
+                .quotas("off")
+                .start(START)
+                .start()) {
             List<JsonNode> expected = new ArrayList<>();
             SandboxHttp t = new SandboxHttp(twin);
             String url = "/api/machines/SoftwareVulnerabilitiesByMachine?pageSize=200000";
@@ -102,10 +118,13 @@ class ExportsTest {
 
     @Test
     void topShouldReturnOnePageWithoutNextLink() {
-        JsonNode body = http.get("/api/machines/SoftwareVulnerabilitiesByMachine?$top=10").json();
+        JsonNode body = http.get("/api/machines/SoftwareVulnerabilitiesByMachine?$top=10")
+                .json();
         assertThat(body.get("value")).hasSize(10);
         assertThat(body.has("@odata.nextLink")).isFalse();
-        assertThat(http.get("/api/machines/SoftwareVulnerabilitiesByMachine?pageSize=200001").status()).isEqualTo(400);
+        assertThat(http.get("/api/machines/SoftwareVulnerabilitiesByMachine?pageSize=200001")
+                        .status())
+                .isEqualTo(400);
     }
 
     List<JsonNode> download(String url) throws IOException {
@@ -126,20 +145,31 @@ class ExportsTest {
 
     @Test
     void fileExportShouldServeGzipJsonLinesWithTheSameRowsAsTheJsonExport() throws IOException {
-        JsonNode files = http.get("/api/machines/SoftwareVulnerabilitiesExport?sasValidHours=2").json();
-        assertThat(files.get("@odata.context").asText()).endsWith("#microsoft.windowsDefenderATP.api.ExportFilesResponse");
+        JsonNode files = http.get("/api/machines/SoftwareVulnerabilitiesExport?sasValidHours=2")
+                .json();
+        assertThat(files.get("@odata.context").asText())
+                .endsWith("#microsoft.windowsDefenderATP.api.ExportFilesResponse");
         assertThat(files.get("generatedTime").asText()).isEqualTo("2026-03-02T06:00:00Z");
         String url = files.get("exportFiles").get(0).asText();
-        assertThat(url).contains("/VaExport/json/OrgId=" + emulator.tenantId() + "/part-00000-").contains("&sig=").contains("&se=");
+        assertThat(url)
+                .contains("/VaExport/json/OrgId=" + emulator.tenantId() + "/part-00000-")
+                .contains("&sig=")
+                .contains("&se=");
         List<JsonNode> fileRows = download(url);
-        assertThat(fileRows.get(0).has("DeviceId")).as("file keys are PascalCase").isTrue();
+        assertThat(fileRows.get(0).has("DeviceId"))
+                .as("file keys are PascalCase")
+                .isTrue();
         List<JsonNode> jsonRows = all("/api/machines/SoftwareVulnerabilitiesByMachine?pageSize=200000");
         assertThat(keys(fileRows)).isEqualTo(keys(jsonRows));
     }
 
     @Test
     void downloadUrlShouldExpireAfterItsValidity() throws IOException {
-        String url = http.get("/api/machines/SoftwareVulnerabilitiesExport").json().get("exportFiles").get(0).asText();
+        String url = http.get("/api/machines/SoftwareVulnerabilitiesExport")
+                .json()
+                .get("exportFiles")
+                .get(0)
+                .asText();
         assertThat(download(url)).isNotEmpty();
         emulator.advance(Duration.ofMinutes(61));
         var r = http.get(url, null);
@@ -149,11 +179,20 @@ class ExportsTest {
 
     @Test
     void tamperedOrExpiredByFaultUrlsShouldBeRefused() {
-        String url = http.get("/api/machines/SoftwareVulnerabilitiesExport").json().get("exportFiles").get(0).asText();
-        assertThat(http.get(url.replace("part-00000", "part-00001"), null).status()).isEqualTo(403);
+        String url = http.get("/api/machines/SoftwareVulnerabilitiesExport")
+                .json()
+                .get("exportFiles")
+                .get(0)
+                .asText();
+        assertThat(http.get(url.replace("part-00000", "part-00001"), null).status())
+                .isEqualTo(403);
         http.control("POST", "/faults", "{\"pathPattern\":\"/tvm-export/*\",\"kind\":\"expire-urls\",\"count\":1}");
         assertThat(http.get(url, null).status()).isEqualTo(403);
-        String fresh = http.get("/api/machines/SoftwareVulnerabilitiesExport").json().get("exportFiles").get(0).asText();
+        String fresh = http.get("/api/machines/SoftwareVulnerabilitiesExport")
+                .json()
+                .get("exportFiles")
+                .get(0)
+                .asText();
         assertThat(http.get(fresh, null).status()).isEqualTo(200);
     }
 
@@ -162,7 +201,9 @@ class ExportsTest {
         List<JsonNode> rows = all("/api/machines/SoftwareInventoryByMachine?pageSize=100000");
         assertThat(rows).isNotEmpty();
         assertThat(rows).anyMatch(r -> r.get("numberOfWeaknesses").asInt() > 0);
-        assertThat(rows.get(0).fieldNames()).toIterable().contains("softwareFirstSeenTimestamp", "endOfSupportStatus", "endOfSupportDate");
+        assertThat(rows.get(0).fieldNames())
+                .toIterable()
+                .contains("softwareFirstSeenTimestamp", "endOfSupportStatus", "endOfSupportDate");
     }
 
     @Test
@@ -180,7 +221,8 @@ class ExportsTest {
         Set<String> before = keys(all("/api/machines/SoftwareVulnerabilitiesByMachine?pageSize=200000"));
         emulator.advance(Duration.ofDays(2));
         Set<String> after = keys(all("/api/machines/SoftwareVulnerabilitiesByMachine?pageSize=200000"));
-        List<JsonNode> delta = all("/api/machines/SoftwareVulnerabilityChangesByMachine?sinceTime=2026-03-02T06:00:00Z&pageSize=1000");
+        List<JsonNode> delta =
+                all("/api/machines/SoftwareVulnerabilityChangesByMachine?sinceTime=2026-03-02T06:00:00Z&pageSize=1000");
         assertThat(delta.get(0).has("eventTimestamp")).isTrue();
         Set<String> news = new HashSet<>();
         Set<String> fixed = new HashSet<>();
@@ -210,20 +252,30 @@ class ExportsTest {
 
     @Test
     void controlChangesShouldShowInTheExportsAndTheDelta() {
-        JsonNode row = http.get("/api/machines/SoftwareVulnerabilitiesByMachine?$top=1").json().get("value").get(0);
+        JsonNode row = http.get("/api/machines/SoftwareVulnerabilitiesByMachine?$top=1")
+                .json()
+                .get("value")
+                .get(0);
         String device = row.get("deviceId").asText();
         String cve = row.get("cveId").asText();
         emulator.advance(Duration.ofMinutes(5));
-        var fix = http.control("POST", "/machines/" + device + "/vulnerabilities", "{\"cveId\":\"" + cve + "\",\"action\":\"fix\"}");
+        var fix = http.control(
+                "POST", "/machines/" + device + "/vulnerabilities", "{\"cveId\":\"" + cve + "\",\"action\":\"fix\"}");
         assertThat(fix.status()).isEqualTo(200);
         Set<String> after = keys(all("/api/machines/SoftwareVulnerabilitiesByMachine?pageSize=200000"));
         assertThat(after).doesNotContain(key(row));
-        List<JsonNode> delta = all("/api/machines/SoftwareVulnerabilityChangesByMachine?sinceTime=2026-03-02T06:00:00Z");
-        assertThat(delta).anyMatch(r -> key(r).equals(key(row)) && r.get("status").asText().equals("Fixed"));
+        List<JsonNode> delta =
+                all("/api/machines/SoftwareVulnerabilityChangesByMachine?sinceTime=2026-03-02T06:00:00Z");
+        assertThat(delta)
+                .anyMatch(
+                        r -> key(r).equals(key(row)) && r.get("status").asText().equals("Fixed"));
         emulator.advance(Duration.ofMinutes(5));
-        http.control("POST", "/machines/" + device + "/vulnerabilities", "{\"cveId\":\"" + cve + "\",\"action\":\"add\"}");
-        assertThat(keys(all("/api/machines/SoftwareVulnerabilitiesByMachine?pageSize=200000"))).contains(key(row));
-        var unknown = http.control("POST", "/machines/" + device + "/vulnerabilities", "{\"cveId\":\"CVE-1999-0001\",\"action\":\"fix\"}");
+        http.control(
+                "POST", "/machines/" + device + "/vulnerabilities", "{\"cveId\":\"" + cve + "\",\"action\":\"add\"}");
+        assertThat(keys(all("/api/machines/SoftwareVulnerabilitiesByMachine?pageSize=200000")))
+                .contains(key(row));
+        var unknown = http.control(
+                "POST", "/machines/" + device + "/vulnerabilities", "{\"cveId\":\"CVE-1999-0001\",\"action\":\"fix\"}");
         assertThat(unknown.status()).isEqualTo(400);
     }
 }

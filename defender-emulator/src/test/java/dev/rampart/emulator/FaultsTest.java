@@ -38,7 +38,9 @@ class FaultsTest {
         var first = http.get("/api/machines?$top=1");
         assertThat(first.status()).isEqualTo(503);
         assertThat(first.json().at("/error/code").asText()).isEqualTo("ServiceUnavailable");
-        assertThat(http.get("/api/alerts?$top=1").status()).as("other paths are not hit").isEqualTo(200);
+        assertThat(http.get("/api/alerts?$top=1").status())
+                .as("other paths are not hit")
+                .isEqualTo(200);
         assertThat(http.get("/api/machines?$top=1").status()).isEqualTo(503);
         assertThat(http.get("/api/machines?$top=1").status()).isEqualTo(200);
     }
@@ -109,7 +111,8 @@ class FaultsTest {
     @Test
     void methodScopedFaultShouldSpareOtherMethods() {
         fault("{\"pathPattern\":\"/api/machines/*\",\"method\":\"POST\",\"kind\":\"status\",\"status\":500}");
-        assertThat(http.get("/api/machines/" + emulator.tenant().machineId(0)).status()).isEqualTo(200);
+        assertThat(http.get("/api/machines/" + emulator.tenant().machineId(0)).status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -117,8 +120,11 @@ class FaultsTest {
         var r = http.control("POST", "/faults", "{\"pathPattern\":\"/api/*\",\"kind\":\"explode\"}");
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.json().get("error").asText()).contains("kind must be one of");
-        assertThat(http.control("POST", "/faults", "{\"kind\":\"reset\"}").status()).isEqualTo(400);
-        assertThat(http.control("POST", "/faults", "{\"pathPattern\":\"/x\",\"kind\":\"status\",\"status\":200}").status()).isEqualTo(400);
+        assertThat(http.control("POST", "/faults", "{\"kind\":\"reset\"}").status())
+                .isEqualTo(400);
+        assertThat(http.control("POST", "/faults", "{\"pathPattern\":\"/x\",\"kind\":\"status\",\"status\":200}")
+                        .status())
+                .isEqualTo(400);
     }
 
     @Test

@@ -15,7 +15,11 @@ class MachineActionsTest {
 
     @BeforeEach
     void start() {
-        emulator = DefenderEmulator.builder().devices(200).quotas("off").start(Instant.parse("2026-03-02T06:00:00Z")).start();
+        emulator = DefenderEmulator.builder()
+                .devices(200)
+                .quotas("off")
+                .start(Instant.parse("2026-03-02T06:00:00Z"))
+                .start();
         http = new SandboxHttp(emulator);
     }
 
@@ -37,7 +41,8 @@ class MachineActionsTest {
     @Test
     void isolationShouldGoPendingInProgressSucceededOnTheClock() {
         String id = activeWindows();
-        var created = http.post("/api/machines/" + id + "/isolate", "{\"Comment\":\"ticket 4711\",\"IsolationType\":\"Selective\"}");
+        var created = http.post(
+                "/api/machines/" + id + "/isolate", "{\"Comment\":\"ticket 4711\",\"IsolationType\":\"Selective\"}");
         assertThat(created.status()).isEqualTo(201);
         JsonNode a = created.json();
         assertThat(a.get("@odata.context").asText()).endsWith("/api/$metadata#MachineActions/$entity");
@@ -50,34 +55,54 @@ class MachineActionsTest {
         String actionId = a.get("id").asText();
 
         emulator.advance(Duration.ofMinutes(2));
-        assertThat(http.get("/api/machineactions/" + actionId).json().get("status").asText()).isEqualTo("InProgress");
+        assertThat(http.get("/api/machineactions/" + actionId)
+                        .json()
+                        .get("status")
+                        .asText())
+                .isEqualTo("InProgress");
         emulator.advance(Duration.ofMinutes(5));
         JsonNode done = http.get("/api/machineactions/" + actionId).json();
         assertThat(done.get("status").asText()).isEqualTo("Succeeded");
-        assertThat(done.get("lastUpdateDateTimeUtc").asText()).isNotEqualTo(done.get("creationDateTimeUtc").asText());
+        assertThat(done.get("lastUpdateDateTimeUtc").asText())
+                .isNotEqualTo(done.get("creationDateTimeUtc").asText());
 
         JsonNode state = http.control("GET", "/machines/" + id, null).json();
         assertThat(state.get("isolated").asBoolean()).isTrue();
         assertThat(state.get("isolationType").asText()).isEqualTo("Selective");
 
-        assertThat(http.post("/api/machines/" + id + "/unisolate", "{\"Comment\":\"done\"}").status()).isEqualTo(201);
+        assertThat(http.post("/api/machines/" + id + "/unisolate", "{\"Comment\":\"done\"}")
+                        .status())
+                .isEqualTo(201);
         emulator.advance(Duration.ofMinutes(10));
-        assertThat(http.control("GET", "/machines/" + id, null).json().get("isolated").asBoolean()).isFalse();
+        assertThat(http.control("GET", "/machines/" + id, null)
+                        .json()
+                        .get("isolated")
+                        .asBoolean())
+                .isFalse();
     }
 
     @Test
     void secondActionOfTheSameTypeWhilePendingShouldBeActiveRequestAlreadyExists() {
         String id = activeWindows();
-        assertThat(http.post("/api/machines/" + id + "/runAntiVirusScan", "{\"Comment\":\"scan\",\"ScanType\":\"Quick\"}").status())
+        assertThat(http.post(
+                                "/api/machines/" + id + "/runAntiVirusScan",
+                                "{\"Comment\":\"scan\",\"ScanType\":\"Quick\"}")
+                        .status())
                 .isEqualTo(201);
-        var again = http.post("/api/machines/" + id + "/runAntiVirusScan", "{\"Comment\":\"scan\",\"ScanType\":\"Full\"}");
+        var again =
+                http.post("/api/machines/" + id + "/runAntiVirusScan", "{\"Comment\":\"scan\",\"ScanType\":\"Full\"}");
         assertThat(again.status()).isEqualTo(400);
         assertThat(again.json().at("/error/code").asText()).isEqualTo("ActiveRequestAlreadyExists");
         assertThat(again.json().at("/error/message").asText()).isEqualTo("Action is already in progress");
         // another type is independent
-        assertThat(http.post("/api/machines/" + id + "/isolate", "{\"Comment\":\"x\"}").status()).isEqualTo(201);
+        assertThat(http.post("/api/machines/" + id + "/isolate", "{\"Comment\":\"x\"}")
+                        .status())
+                .isEqualTo(201);
         emulator.advance(Duration.ofHours(1));
-        assertThat(http.post("/api/machines/" + id + "/runAntiVirusScan", "{\"Comment\":\"scan\",\"ScanType\":\"Full\"}").status())
+        assertThat(http.post(
+                                "/api/machines/" + id + "/runAntiVirusScan",
+                                "{\"Comment\":\"scan\",\"ScanType\":\"Full\"}")
+                        .status())
                 .isEqualTo(201);
     }
 
@@ -89,7 +114,8 @@ class MachineActionsTest {
         assertThat(lower.json().at("/error/code").asText()).isEqualTo("MissingRequiredParameter");
         var noScanType = http.post("/api/machines/" + id + "/runAntiVirusScan", "{\"Comment\":\"x\"}");
         assertThat(noScanType.json().at("/error/code").asText()).isEqualTo("MissingRequiredParameter");
-        var badType = http.post("/api/machines/" + id + "/isolate", "{\"Comment\":\"x\",\"IsolationType\":\"Partial\"}");
+        var badType =
+                http.post("/api/machines/" + id + "/isolate", "{\"Comment\":\"x\",\"IsolationType\":\"Partial\"}");
         assertThat(badType.json().at("/error/code").asText()).isEqualTo("InvalidRequestBody");
         var notJson = http.post("/api/machines/" + id + "/isolate", "Comment=x");
         assertThat(notJson.json().at("/error/code").asText()).isEqualTo("InvalidRequestBody");
@@ -98,19 +124,33 @@ class MachineActionsTest {
     @Test
     void actionOnAnInactiveDeviceShouldStayPendingThenTimeOut() {
         String id = machine("healthStatus eq 'Inactive'");
-        String actionId = http.post("/api/machines/" + id + "/isolate", "{\"Comment\":\"x\"}").json().get("id").asText();
+        String actionId = http.post("/api/machines/" + id + "/isolate", "{\"Comment\":\"x\"}")
+                .json()
+                .get("id")
+                .asText();
         emulator.advance(Duration.ofHours(2));
-        assertThat(http.get("/api/machineactions/" + actionId).json().get("status").asText()).isEqualTo("Pending");
+        assertThat(http.get("/api/machineactions/" + actionId)
+                        .json()
+                        .get("status")
+                        .asText())
+                .isEqualTo("Pending");
         emulator.advance(Duration.ofDays(1));
-        assertThat(http.get("/api/machineactions/" + actionId).json().get("status").asText()).isEqualTo("TimeOut");
+        assertThat(http.get("/api/machineactions/" + actionId)
+                        .json()
+                        .get("status")
+                        .asText())
+                .isEqualTo("TimeOut");
     }
 
     @Test
     void actionOnADeviceWithImpairedCommunicationShouldFail() {
         String id = activeWindows();
         http.control("POST", "/machines/" + id, "{\"healthStatus\":\"ImpairedCommunication\"}");
-        String actionId = http.post("/api/machines/" + id + "/runAntiVirusScan", "{\"Comment\":\"x\",\"ScanType\":\"Quick\"}")
-                .json().get("id").asText();
+        String actionId = http.post(
+                        "/api/machines/" + id + "/runAntiVirusScan", "{\"Comment\":\"x\",\"ScanType\":\"Quick\"}")
+                .json()
+                .get("id")
+                .asText();
         emulator.advance(Duration.ofMinutes(30));
         JsonNode a = http.get("/api/machineactions/" + actionId).json();
         assertThat(a.get("status").asText()).isEqualTo("Failed");
@@ -119,7 +159,9 @@ class MachineActionsTest {
 
     @Test
     void mobileDevicesCannotBeIsolated() {
-        var r = http.post("/api/machines/" + machine("osPlatform eq 'iOS' or osPlatform eq 'Android'") + "/isolate", "{\"Comment\":\"x\"}");
+        var r = http.post(
+                "/api/machines/" + machine("osPlatform eq 'iOS' or osPlatform eq 'Android'") + "/isolate",
+                "{\"Comment\":\"x\"}");
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.json().at("/error/code").asText()).isEqualTo("OsPlatformNotSupported");
     }
@@ -127,16 +169,24 @@ class MachineActionsTest {
     @Test
     void listShouldFilterByMachineAndTypeAndCancelShouldStopAPendingAction() {
         String id = activeWindows();
-        String actionId = http.post("/api/machines/" + id + "/isolate", "{\"Comment\":\"x\"}").json().get("id").asText();
+        String actionId = http.post("/api/machines/" + id + "/isolate", "{\"Comment\":\"x\"}")
+                .json()
+                .get("id")
+                .asText();
         http.post("/api/machines/" + id + "/runAntiVirusScan", "{\"Comment\":\"x\",\"ScanType\":\"Quick\"}");
-        JsonNode list = http.get("/api/machineactions?$filter=machineId eq '" + id + "' and type eq 'Isolate'").json();
+        JsonNode list = http.get("/api/machineactions?$filter=machineId eq '" + id + "' and type eq 'Isolate'")
+                .json();
         assertThat(list.get("@odata.context").asText()).endsWith("#MachineActions");
         assertThat(list.get("value")).hasSize(1);
         var cancelled = http.post("/api/machineactions/" + actionId + "/cancel", "{\"Comment\":\"wrong device\"}");
         assertThat(cancelled.status()).isEqualTo(200);
         assertThat(cancelled.json().get("status").asText()).isEqualTo("Cancelled");
         assertThat(cancelled.json().get("cancellationComment").asText()).isEqualTo("wrong device");
-        assertThat(http.post("/api/machineactions/" + actionId + "/cancel", "{\"Comment\":\"again\"}").status()).isEqualTo(400);
-        assertThat(http.get("/api/machineactions/00000000-0000-0000-0000-000000000000").status()).isEqualTo(404);
+        assertThat(http.post("/api/machineactions/" + actionId + "/cancel", "{\"Comment\":\"again\"}")
+                        .status())
+                .isEqualTo(400);
+        assertThat(http.get("/api/machineactions/00000000-0000-0000-0000-000000000000")
+                        .status())
+                .isEqualTo(404);
     }
 }

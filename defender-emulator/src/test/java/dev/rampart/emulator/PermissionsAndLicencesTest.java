@@ -14,7 +14,11 @@ class PermissionsAndLicencesTest {
 
     @BeforeEach
     void start() {
-        emulator = DefenderEmulator.builder().devices(30).quotas("off").start(Instant.parse("2026-03-02T06:00:00Z")).start();
+        emulator = DefenderEmulator.builder()
+                .devices(30)
+                .quotas("off")
+                .start(Instant.parse("2026-03-02T06:00:00Z"))
+                .start();
         http = new SandboxHttp(emulator);
     }
 
@@ -72,8 +76,10 @@ class PermissionsAndLicencesTest {
         assertThat(http.get("/api/machines?$top=1").status()).isEqualTo(200);
         var r = http.get("/api/vulnerabilities");
         assertThat(r.status()).isEqualTo(401);
-        assertThat(r.json().at("/error/message").asText()).isEqualTo("Unauthorized request - reason of failure: No Tvm license");
-        assertThat(http.get("/api/machines/SoftwareInventoryByMachine").status()).isEqualTo(401);
+        assertThat(r.json().at("/error/message").asText())
+                .isEqualTo("Unauthorized request - reason of failure: No Tvm license");
+        assertThat(http.get("/api/machines/SoftwareInventoryByMachine").status())
+                .isEqualTo(401);
     }
 
     @Test
@@ -81,13 +87,20 @@ class PermissionsAndLicencesTest {
         http.control("POST", "/tenant", "{\"defenderLicence\":false}");
         var r = http.get("/api/machines");
         assertThat(r.status()).isEqualTo(401);
-        assertThat(r.json().at("/error/message").asText()).isEqualTo("Unauthorized request - Account is not provisioned.");
-        assertThat(http.get("/v1.0/organization").status()).as("Graph does not depend on Defender").isEqualTo(200);
+        assertThat(r.json().at("/error/message").asText())
+                .isEqualTo("Unauthorized request - Account is not provisioned.");
+        assertThat(http.get("/v1.0/organization").status())
+                .as("Graph does not depend on Defender")
+                .isEqualTo(200);
     }
 
     @Test
     void expiredTokenShouldBeRefused() throws InterruptedException {
-        try (DefenderEmulator shortLived = DefenderEmulator.builder().devices(5).quotas("off").tokenLifetime(Duration.ofSeconds(1)).start()) {
+        try (DefenderEmulator shortLived = DefenderEmulator.builder()
+                .devices(5)
+                .quotas("off")
+                .tokenLifetime(Duration.ofSeconds(1))
+                .start()) {
             SandboxHttp h = new SandboxHttp(shortLived);
             String token = h.token(SandboxHttp.DEFENDER_SCOPE);
             assertThat(h.get("/api/machines", token).status()).isEqualTo(200);
@@ -100,7 +113,8 @@ class PermissionsAndLicencesTest {
 
     @Test
     void tokenFromAnotherEmulatorShouldBeRefused() {
-        try (DefenderEmulator other = DefenderEmulator.builder().devices(5).seed(99).quotas("off").start()) {
+        try (DefenderEmulator other =
+                DefenderEmulator.builder().devices(5).seed(99).quotas("off").start()) {
             String foreign = new SandboxHttp(other).token(SandboxHttp.DEFENDER_SCOPE);
             assertThat(http.get("/api/machines", foreign).status()).isEqualTo(401);
         }

@@ -11,7 +11,8 @@ class QuotaTest {
     @Test
     void scaledQuotaShouldThrottleTheCallOverTheLimitAndRecover() throws InterruptedException {
         // scaled:30 keeps the 100-per-minute count but makes the window two seconds
-        try (DefenderEmulator e = DefenderEmulator.builder().devices(5).quotas("scaled:30").start()) {
+        try (DefenderEmulator e =
+                DefenderEmulator.builder().devices(5).quotas("scaled:30").start()) {
             SandboxHttp http = new SandboxHttp(e);
             String token = http.token(SandboxHttp.DEFENDER_SCOPE);
             int ok = 0;
@@ -42,10 +43,13 @@ class QuotaTest {
 
     @Test
     void fileExportShouldAllowFiveCallsPerMinute() {
-        try (DefenderEmulator e = DefenderEmulator.builder().devices(5).quotas("real").start()) {
+        try (DefenderEmulator e =
+                DefenderEmulator.builder().devices(5).quotas("real").start()) {
             SandboxHttp http = new SandboxHttp(e);
             for (int i = 0; i < 5; i++) {
-                assertThat(http.get("/api/machines/SoftwareVulnerabilitiesExport").status()).isEqualTo(200);
+                assertThat(http.get("/api/machines/SoftwareVulnerabilitiesExport")
+                                .status())
+                        .isEqualTo(200);
             }
             var r = http.get("/api/machines/SoftwareVulnerabilitiesExport");
             assertThat(r.status()).isEqualTo(429);
@@ -55,10 +59,13 @@ class QuotaTest {
 
     @Test
     void quotasOffShouldNeverThrottle() {
-        try (DefenderEmulator e = DefenderEmulator.builder().devices(5).quotas("off").start()) {
+        try (DefenderEmulator e =
+                DefenderEmulator.builder().devices(5).quotas("off").start()) {
             SandboxHttp http = new SandboxHttp(e);
             for (int i = 0; i < 8; i++) {
-                assertThat(http.get("/api/machines/SoftwareVulnerabilitiesExport").status()).isEqualTo(200);
+                assertThat(http.get("/api/machines/SoftwareVulnerabilitiesExport")
+                                .status())
+                        .isEqualTo(200);
             }
         }
     }

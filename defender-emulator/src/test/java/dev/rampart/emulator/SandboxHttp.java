@@ -22,8 +22,10 @@ final class SandboxHttp {
     static final String GRAPH_SCOPE = "https://graph.microsoft.com/.default";
 
     private final DefenderEmulator emulator;
-    private final HttpClient http =
-            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private final Map<String, String> tokens = new LinkedHashMap<>();
 
     SandboxHttp(DefenderEmulator emulator) {
