@@ -126,7 +126,7 @@ public final class DefenderEmulator implements AutoCloseable {
         private long seed = 7;
         private int devices = 1000;
         private int cves;
-        private double vulnerabilitiesPerDevice = 50;
+        private double vulnerabilitiesPerDevice = 64;
         private double alertsPerThousandDevicesPerDay = 8;
         private String quotas = "real";
         private String host = "127.0.0.1";
@@ -360,7 +360,9 @@ public final class DefenderEmulator implements AutoCloseable {
         String method = call.method();
         String path = call.path();
         Service service = serviceOf(path);
-        boolean reset = false;
+        if (service != Service.CONTROL) {
+            call.onStatus(status -> requests.record(method, path, status));
+        }
         try {
             if (service == Service.CONTROL) {
                 control.handle(call);
@@ -387,7 +389,7 @@ public final class DefenderEmulator implements AutoCloseable {
             }
             match.route().handler().handle(call);
         } catch (Reset r) {
-            reset = true;
+            // answer nothing: closing the exchange before the headers drops the connection
         } catch (TokenService.StsError e) {
             call.json(e.status, e.body(clock.wall().instant()));
         } catch (ApiError e) {
@@ -407,8 +409,8 @@ public final class DefenderEmulator implements AutoCloseable {
                 renderError(call, service, new ApiError(500, "InternalServerError", "An error has occurred."));
             }
         } finally {
-            if (service != Service.CONTROL) {
-                requests.record(method, path, reset ? 0 : call.status());
+            if (service != Service.CONTROL && !call.responded()) {
+                requests.record(method, path, 0); // the connection was dropped without an answer
             }
             exchange.close();
         }

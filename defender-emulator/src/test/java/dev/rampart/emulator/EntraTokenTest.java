@@ -49,7 +49,8 @@ class EntraTokenTest {
                 "POST",
                 "/app",
                 "{\"adminConsent\":true,\"secretExpired\":false,\"defenderRoles\":"
-                        + SandboxHttp.JSON.valueToTree(emulator.app().DEFENDER_ROLES) + "}");
+                        + SandboxHttp.JSON.valueToTree(dev.rampart.emulator.entra.AppRegistration.DEFENDER_ROLES)
+                        + "}");
     }
 
     @Test

@@ -31,6 +31,7 @@ public final class Call {
     private final Map<String, String> query = new LinkedHashMap<>();
     private byte[] body;
     private int status;
+    private java.util.function.IntConsumer statusListener = s -> {};
     private Map<String, String> pathParams = Map.of();
 
     /** Set by the token check: the tenant, app and roles of the caller. */
@@ -144,6 +145,16 @@ public final class Call {
         return status;
     }
 
+    /** Told the status just before the response goes out, so that the request log is complete when the client reads. */
+    public void onStatus(java.util.function.IntConsumer listener) {
+        this.statusListener = listener;
+    }
+
+    private void status(int status) {
+        this.status = status;
+        statusListener.accept(status);
+    }
+
     public boolean responded() {
         return status != 0;
     }
@@ -184,14 +195,14 @@ public final class Call {
         }
         try {
             if (truncateAfter >= 0 && truncateAfter < bytes.length) {
-                this.status = status;
+                status(status);
                 exchange.sendResponseHeaders(status, 0);
                 try (OutputStream out = exchange.getResponseBody()) {
                     out.write(bytes, 0, (int) truncateAfter);
                 }
                 return;
             }
-            this.status = status;
+            status(status);
             exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
             if (bytes.length > 0) {
                 try (OutputStream out = exchange.getResponseBody()) {
@@ -213,7 +224,7 @@ public final class Call {
         if (contentType.startsWith("application/json; odata")) {
             header("OData-Version", "4.0");
         }
-        this.status = status;
+        status(status);
         try {
             exchange.sendResponseHeaders(status, 0);
             OutputStream raw = exchange.getResponseBody();
@@ -235,7 +246,7 @@ public final class Call {
 
     public void streamRaw(int status, String contentType, RawWriter writer) {
         header("Content-Type", contentType);
-        this.status = status;
+        status(status);
         try {
             exchange.sendResponseHeaders(status, 0);
             try (OutputStream out = exchange.getResponseBody()) {

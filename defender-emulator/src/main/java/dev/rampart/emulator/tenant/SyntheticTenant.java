@@ -655,8 +655,7 @@ public final class SyntheticTenant {
         }
         try {
             long code = Long.parseLong(id.substring(us + 1)) ^ (Hash.of(seed, 83) & 0xffffffffL);
-            AlertRef ref =
-                    new AlertRef(Math.floorDiv(code, 1000) + firstAlertBucket(), (int) Math.floorMod(code, 1000));
+            AlertRef ref = new AlertRef(Math.floorDiv(code, 1000) + firstAlertBucket(), Math.floorMod(code, 1000));
             return ref.number() < alertsInBucket(ref.bucket()) && alertId(ref).equals(id) ? ref : null;
         } catch (NumberFormatException e) {
             return null;

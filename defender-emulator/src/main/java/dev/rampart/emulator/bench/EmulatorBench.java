@@ -1,0 +1,190 @@
+package dev.rampart.emulator.bench;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rampart.emulator.DefenderEmulator;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Measures the emulator: start time, machines per second over {@code /api/machines}, rows per second from the JSON
+ * export and from an export file, and the peak heap, all in one JVM (client and server). Responses are read with
+ * Jackson's streaming parser, so the client side holds no page in memory.
+ *
+ * <pre>
+ * rampart emulator-bench [--devices 200000] [--vulns-per-device 64] [--max-export-rows 0 (all)]
+ * </pre>
+ *
+ * Prints one JSON line of results. Run it with a small heap ({@code -Xmx512m}) to check that memory stays bounded.
+ */
+public final class EmulatorBench {
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private EmulatorBench() {}
+
+    public static void main(String[] args) throws Exception {
+        int devices = 200_000;
+        double vulns = 64;
+        long maxExportRows = 0;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--devices" -> devices = Integer.parseInt(args[i + 1]);
+                case "--vulns-per-device" -> vulns = Double.parseDouble(args[i + 1]);
+                case "--max-export-rows" -> maxExportRows = Long.parseLong(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        ObjectNode result = run(devices, vulns, maxExportRows);
+        System.out.println(result);
+    }
+
+    static ObjectNode run(int devices, double vulns, long maxExportRows) throws Exception {
+        ObjectNode out = new ObjectMapper().createObjectNode();
+        out.put("devices", devices);
+        out.put("maxHeapMb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+        long t0 = System.nanoTime();
+        try (DefenderEmulator e = DefenderEmulator.builder()
+                .devices(devices)
+                .vulnerabilitiesPerDevice(vulns)
+                .quotas("off")
+                .start(Instant.parse("2026-03-02T06:00:00Z"))
+                .start()) {
+            out.put("startMs", (System.nanoTime() - t0) / 1_000_000);
+            HttpClient http =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            String token = token(http, e);
+
+            long t1 = System.nanoTime();
+            long machines = 0;
+            int pages = 0;
+            String url = e.apiUrl() + "/api/machines";
+            while (url != null) {
+                Page p = page(http, url, token, Long.MAX_VALUE);
+                machines += p.items;
+                pages++;
+                url = p.next;
+            }
+            double secs = (System.nanoTime() - t1) / 1e9;
+            out.put("machines", machines);
+            out.put("machinePages", pages);
+            out.put("machinesPerSecond", Math.round(machines / secs));
+
+            long t2 = System.nanoTime();
+            long rows = 0;
+            url = e.apiUrl() + "/api/machines/SoftwareVulnerabilitiesByMachine?pageSize=200000";
+            while (url != null && (maxExportRows == 0 || rows < maxExportRows)) {
+                Page p = page(http, url, token, maxExportRows == 0 ? Long.MAX_VALUE : maxExportRows - rows);
+                rows += p.items;
+                url = p.next;
+            }
+            secs = (System.nanoTime() - t2) / 1e9;
+            out.put("exportRows", rows);
+            out.put("exportRowsPerSecond", Math.round(rows / secs));
+
+            long t3 = System.nanoTime();
+            String files = get(http, e.apiUrl() + "/api/machines/SoftwareVulnerabilitiesExport", token);
+            String first =
+                    new ObjectMapper().readTree(files).get("exportFiles").get(0).asText();
+            long fileRows = 0;
+            HttpResponse<InputStream> r = http.send(
+                    HttpRequest.newBuilder(URI.create(first)).build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (BufferedReader in =
+                    new BufferedReader(new InputStreamReader(new GZIPInputStream(r.body()), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null && (maxExportRows == 0 || fileRows < maxExportRows)) {
+                    if (!line.isEmpty()) {
+                        fileRows++;
+                    }
+                }
+            }
+            secs = (System.nanoTime() - t3) / 1e9;
+            out.put("fileRows", fileRows);
+            out.put("fileRowsPerSecond", Math.round(fileRows / secs));
+        }
+        long peak = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                peak += pool.getPeakUsage().getUsed();
+            }
+        }
+        out.put("peakHeapMb", peak / (1024 * 1024));
+        return out;
+    }
+
+    private record Page(long items, String next) {}
+
+    /** Counts the items of one page by streaming; stops reading after {@code limit} items. */
+    private static Page page(HttpClient http, String url, String token, long limit)
+            throws IOException, InterruptedException {
+        HttpResponse<InputStream> r = http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Authorization", "Bearer " + token)
+                        .build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        if (r.statusCode() != 200) {
+            throw new IOException(url + " answered " + r.statusCode() + ": "
+                    + new String(r.body().readAllBytes(), StandardCharsets.UTF_8));
+        }
+        long items = 0;
+        String next = null;
+        try (InputStream body = r.body();
+                JsonParser p = JSON.createParser(body)) {
+            p.nextToken();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                if (name.equals("value")) {
+                    while (p.nextToken() == JsonToken.START_OBJECT) {
+                        p.skipChildren();
+                        if (++items >= limit) {
+                            return new Page(items, null);
+                        }
+                    }
+                } else if (name.equals("@odata.nextLink")) {
+                    next = p.getText();
+                } else {
+                    p.skipChildren();
+                }
+            }
+        }
+        return new Page(items, next);
+    }
+
+    private static String token(HttpClient http, DefenderEmulator e) throws IOException, InterruptedException {
+        String form = "grant_type=client_credentials&client_id=" + e.clientId() + "&client_secret="
+                + URLEncoder.encode(e.clientSecret(), StandardCharsets.UTF_8) + "&scope="
+                + URLEncoder.encode("https://api.securitycenter.microsoft.com/.default", StandardCharsets.UTF_8);
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(e.loginUrl() + "/" + e.tenantId() + "/oauth2/v2.0/token"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new ObjectMapper().readTree(r.body()).get("access_token").asText();
+    }
+
+    private static String get(HttpClient http, String url, String token) throws IOException, InterruptedException {
+        return http.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .header("Authorization", "Bearer " + token)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+    }
+}

@@ -1,0 +1,2 @@
+/** Throughput and memory benchmark of the sandbox. */
+package dev.rampart.emulator.bench;
