@@ -94,8 +94,17 @@ public final class EmulatorMain {
                 ms,
                 emulator.baseUrl());
         if (command.equals("demo")) {
-            err.println("Try:  curl -s " + emulator.controlUrl() + " ;  the Rampart server comes with a later release;"
-                    + " point any Defender API client at " + emulator.apiUrl() + ".");
+            err.println();
+            err.println("This is the Defender sandbox; the Rampart server joins the demo in a later release. Try:");
+            err.println(
+                    "  TOKEN=$(curl -s " + emulator.loginUrl() + "/" + emulator.tenantId() + "/oauth2/v2.0/token \\");
+            err.println("    -d grant_type=client_credentials -d client_id=" + emulator.clientId()
+                    + " --data-urlencode 'client_secret=" + emulator.clientSecret() + "' \\");
+            err.println("    -d scope=https://api.securitycenter.microsoft.com/.default"
+                    + " | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/')");
+            err.println(
+                    "  curl -s -H \"Authorization: Bearer $TOKEN\" '" + emulator.apiUrl() + "/api/machines?$top=2'");
+            err.println("  curl -s -X POST " + emulator.controlUrl() + "/clock/advance -d '{\"days\":1}'");
         }
         return new Started(0, emulator);
     }
