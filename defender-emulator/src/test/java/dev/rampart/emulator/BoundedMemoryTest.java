@@ -43,6 +43,6 @@ class BoundedMemoryTest {
         JsonNode r = SandboxHttp.JSON.readTree(last);
         assertThat(r.get("machines").asLong()).isEqualTo(60_000);
         assertThat(r.get("exportRows").asLong()).isEqualTo(400_000);
-        assertThat(r.get("peakHeapMb").asLong()).isLessThanOrEqualTo(96);
+        assertThat(r.get("maxUsedHeapMb").asLong()).isLessThanOrEqualTo(96);
     }
 }

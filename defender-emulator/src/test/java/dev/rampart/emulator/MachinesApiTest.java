@@ -224,13 +224,6 @@ class MachinesApiTest {
     }
 
     private List<JsonNode> list(String path) {
-        List<JsonNode> out = new ArrayList<>();
-        String url = path;
-        while (url != null) {
-            JsonNode body = http.get(url).json();
-            body.get("value").forEach(out::add);
-            url = body.has("@odata.nextLink") ? body.get("@odata.nextLink").asText() : null;
-        }
-        return out;
+        return http.all(path);
     }
 }

@@ -109,6 +109,22 @@ final class SandboxHttp {
         return send(b);
     }
 
+    /** Every item of a list, following {@code @odata.nextLink} to the end. */
+    java.util.List<JsonNode> all(String first) {
+        java.util.List<JsonNode> items = new java.util.ArrayList<>();
+        String url = first;
+        while (url != null) {
+            Response r = get(url);
+            if (r.status() != 200) {
+                throw new AssertionError(url + " answered " + r.status() + ": " + r.text());
+            }
+            JsonNode body = r.json();
+            body.get("value").forEach(items::add);
+            url = body.has("@odata.nextLink") ? body.get("@odata.nextLink").asText() : null;
+        }
+        return items;
+    }
+
     Response post(String path, String json) {
         String token =
                 path.startsWith("/api") ? token(DEFENDER_SCOPE) : path.startsWith("/v1.0") ? token(GRAPH_SCOPE) : null;

@@ -84,7 +84,7 @@ final class ODataList {
             }
             g.writeEndArray();
             if (more && top == null) {
-                g.writeStringField("@odata.nextLink", nextLink(call, skip + pageSize));
+                g.writeStringField("@odata.nextLink", call.linkWith("$skip", Integer.toString(skip + pageSize)));
             }
             g.writeEndObject();
         });
@@ -153,24 +153,5 @@ final class ODataList {
                     "Invalid ODataQuery. The query parameter '" + name + "' value '" + v
                             + "' is not a valid non-negative integer.");
         }
-    }
-
-    /** The request's own URL with {@code $skip} set: how the real list endpoints link their next page. */
-    static String nextLink(Call call, int skip) {
-        StringBuilder q = new StringBuilder();
-        String raw = call.rawQuery();
-        if (raw != null) {
-            for (String pair : raw.split("&")) {
-                String key = java.net.URLDecoder.decode(
-                        pair.contains("=") ? pair.substring(0, pair.indexOf('=')) : pair,
-                        java.nio.charset.StandardCharsets.UTF_8);
-                if (pair.isEmpty() || key.equalsIgnoreCase("$skip")) {
-                    continue;
-                }
-                q.append(q.length() == 0 ? "" : "&").append(pair);
-            }
-        }
-        q.append(q.length() == 0 ? "" : "&").append("$skip=").append(skip);
-        return call.base() + call.exchange().getRequestURI().getRawPath() + "?" + q;
     }
 }

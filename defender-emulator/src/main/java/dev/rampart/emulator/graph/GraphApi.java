@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.IntFunction;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The Microsoft Graph v1.0 calls Rampart uses (REFERENCE.md section 13): {@code /organization}, {@code /users},
@@ -52,30 +54,22 @@ public final class GraphApi {
             "surname",
             "userPrincipalName",
             "id");
-    private static final Set<String> USER_SELECTABLE = Set.of(
-            "businessPhones",
-            "displayName",
-            "givenName",
-            "jobTitle",
-            "mail",
-            "mobilePhone",
-            "officeLocation",
-            "preferredLanguage",
-            "surname",
-            "userPrincipalName",
-            "id",
-            "accountEnabled",
-            "userType",
-            "onPremisesSamAccountName",
-            "onPremisesDomainName",
-            "onPremisesSecurityIdentifier",
-            "onPremisesSyncEnabled",
-            "onPremisesUserPrincipalName",
-            "onPremisesImmutableId",
-            "createdDateTime",
-            "department",
-            "employeeId",
-            "companyName");
+    private static final Set<String> USER_SELECTABLE = Stream.concat(
+                    USER_DEFAULT.stream(),
+                    Stream.of(
+                            "accountEnabled",
+                            "userType",
+                            "onPremisesSamAccountName",
+                            "onPremisesDomainName",
+                            "onPremisesSecurityIdentifier",
+                            "onPremisesSyncEnabled",
+                            "onPremisesUserPrincipalName",
+                            "onPremisesImmutableId",
+                            "createdDateTime",
+                            "department",
+                            "employeeId",
+                            "companyName"))
+            .collect(Collectors.toUnmodifiableSet());
     private static final Set<String> USER_NOT_IN_LISTS = Set.of(
             "aboutMe",
             "birthday",
@@ -414,29 +408,13 @@ public final class GraphApi {
             String next = Base64.getUrlEncoder()
                     .withoutPadding()
                     .encodeToString(("RFNwdA:" + end).getBytes(StandardCharsets.UTF_8));
-            body.put("@odata.nextLink", nextLink(call, next));
+            body.put("@odata.nextLink", call.linkWith("$skiptoken", next));
         }
         ArrayNode value = body.putArray("value");
         for (int i = start; i < end; i++) {
             value.add(render.apply(i));
         }
         call.json(200, body);
-    }
-
-    private static String nextLink(Call call, String token) {
-        StringBuilder q = new StringBuilder();
-        String raw = call.rawQuery();
-        if (raw != null) {
-            for (String pair : raw.split("&")) {
-                String key = pair.contains("=") ? pair.substring(0, pair.indexOf('=')) : pair;
-                key = java.net.URLDecoder.decode(key, StandardCharsets.UTF_8);
-                if (!pair.isEmpty() && !key.equalsIgnoreCase("$skiptoken")) {
-                    q.append(q.length() == 0 ? "" : "&").append(pair);
-                }
-            }
-        }
-        q.append(q.length() == 0 ? "" : "&").append("$skiptoken=").append(token);
-        return call.base() + call.exchange().getRequestURI().getRawPath() + "?" + q;
     }
 
     // ------------------------------------------------------------------ hunting

@@ -123,6 +123,25 @@ public final class Call {
         return (microsoft ? "https://" : "http://") + host;
     }
 
+    /**
+     * This request's own URL, on the host the caller used, with one query parameter set to a new value and the others
+     * kept as sent: how the real APIs build {@code @odata.nextLink}.
+     */
+    public String linkWith(String param, String value) {
+        StringBuilder q = new StringBuilder();
+        String raw = rawQuery();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                String key = decode(pair.contains("=") ? pair.substring(0, pair.indexOf('=')) : pair);
+                if (!pair.isEmpty() && !key.equalsIgnoreCase(param)) {
+                    q.append(q.length() == 0 ? "" : "&").append(pair);
+                }
+            }
+        }
+        q.append(q.length() == 0 ? "" : "&").append(param).append('=').append(value);
+        return base() + exchange.getRequestURI().getRawPath() + "?" + q;
+    }
+
     public byte[] body() {
         if (body == null) {
             try (InputStream in = exchange.getRequestBody()) {
