@@ -126,7 +126,7 @@ public final class DefenderEmulator implements AutoCloseable {
         private long seed = 7;
         private int devices = 1000;
         private int cves;
-        private double vulnerabilitiesPerDevice = 64;
+        private double vulnerabilitiesPerDevice = 66;
         private double alertsPerThousandDevicesPerDay = 8;
         private String quotas = "real";
         private String host = "127.0.0.1";

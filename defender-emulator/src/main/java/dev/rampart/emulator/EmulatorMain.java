@@ -10,7 +10,7 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>
  * rampart emulator [--port 8443] [--devices 5000] [--seed 7] [--quotas real|off|scaled:N]
- *                  [--start 2026-03-02T06:00:00Z] [--clock-speed 1] [--vulns-per-device 64]
+ *                  [--start 2026-03-02T06:00:00Z] [--clock-speed 1] [--vulns-per-device 66]
  * rampart demo     (a sandbox tenant of 3,000 devices on port 8443)
  * </pre>
  *
@@ -118,7 +118,7 @@ public final class EmulatorMain {
 
     private static void usage(PrintStream s) {
         s.println("usage: rampart emulator [--port 8443] [--devices 5000] [--seed 7] [--quotas real|off|scaled:N]");
-        s.println("                        [--start ISO-INSTANT] [--clock-speed 1] [--vulns-per-device 64] [--cves N]");
+        s.println("                        [--start ISO-INSTANT] [--clock-speed 1] [--vulns-per-device 66] [--cves N]");
         s.println("       rampart demo      (a 3,000-device sandbox tenant on port 8443)");
     }
 }

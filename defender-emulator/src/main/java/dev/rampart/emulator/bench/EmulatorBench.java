@@ -28,7 +28,7 @@ import java.util.zip.GZIPInputStream;
  * Jackson's streaming parser, so the client side holds no page in memory.
  *
  * <pre>
- * rampart emulator-bench [--devices 200000] [--vulns-per-device 64] [--max-export-rows 0 (all)]
+ * rampart emulator-bench [--devices 200000] [--vulns-per-device 66] [--max-export-rows 0 (all)]
  * </pre>
  *
  * Prints one JSON line of results. Run it with a small heap ({@code -Xmx512m}) to check that memory stays bounded.
@@ -40,7 +40,7 @@ public final class EmulatorBench {
 
     public static void main(String[] args) throws Exception {
         int devices = 200_000;
-        double vulns = 64;
+        double vulns = 66;
         long maxExportRows = 0;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {

@@ -318,11 +318,18 @@ abstract class ExpressionParser {
 
     // -- helpers ------------------------------------------------------------------------------------------------
 
+    /**
+     * The names of every column the query reads, at any stage. Together with the names of the output columns, they
+     * are the table columns the query needs; the others need not be read at all.
+     */
+    final java.util.Set<String> referenced = new java.util.HashSet<>();
+
     ColumnRef resolve(String name) {
         int index = indexOf(schema, name);
         if (index < 0) {
             throw semanticError("Failed to resolve scalar expression named '" + name + "'");
         }
+        referenced.add(name);
         return new ColumnRef(name, index, schema.get(index).type());
     }
 

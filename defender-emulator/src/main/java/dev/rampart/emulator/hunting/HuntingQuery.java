@@ -128,10 +128,22 @@ public final class HuntingQuery {
     private final List<Stage> stages;
     private final List<Field> output;
     private final List<HuntingResult.Column> schema;
+    private final boolean[] read;
 
-    /** Called by {@link Parser}; callers use {@link #parse(String)}. */
-    HuntingQuery(String text, List<Stage> stages, List<Field> output) {
+    /**
+     * Called by {@link Parser}; callers use {@link #parse(String)}.
+     *
+     * @param needed the names of the table columns the query reads or returns: only those are taken from the input
+     *     rows, so that a query such as {@code summarize arg_max(Timestamp, *) by DeviceId | project DeviceId,
+     *     LoggedOnUsers} over a large fleet keeps three columns per device in memory, not all of them
+     */
+    HuntingQuery(String text, List<Stage> stages, List<Field> output, java.util.Set<String> needed) {
         this.text = text;
+        this.read = new boolean[DeviceInfoSchema.COLUMNS.size()];
+        for (int i = 0; i < read.length; i++) {
+            read[i] = i == DeviceInfoSchema.TIMESTAMP
+                    || needed.contains(DeviceInfoSchema.COLUMNS.get(i).name());
+        }
         this.stages = List.copyOf(stages);
         this.output = List.copyOf(output);
         List<HuntingResult.Column> columns = new ArrayList<>();
@@ -190,7 +202,7 @@ public final class HuntingQuery {
         if (maxRows < 0) {
             throw new IllegalArgumentException("maxRows must not be negative: " + maxRows);
         }
-        Iterator<Object[]> it = new SourceIterator(rows, now.minus(RETENTION));
+        Iterator<Object[]> it = new SourceIterator(rows, now.minus(RETENTION), read);
         for (int i = 0; i < stages.size(); i++) {
             it = stages.get(i).apply(it, now, rowsNeededAfter(i, maxRows));
         }

@@ -106,7 +106,9 @@ final class Parser extends ExpressionParser {
         if (peek().kind() != Kind.EOF) {
             throw syntaxError(peek(), "expected '|' or the end of the query");
         }
-        return new HuntingQuery(text, stages, schema);
+        java.util.Set<String> needed = new java.util.HashSet<>(referenced);
+        schema.forEach(field -> needed.add(field.name()));
+        return new HuntingQuery(text, stages, schema, needed);
     }
 
     // -- operators ----------------------------------------------------------------------------------------------

@@ -89,10 +89,13 @@ interface Stage {
     final class SourceIterator extends Lookahead {
         private final Iterator<ObjectNode> rows;
         private final Instant horizon;
+        private final boolean[] read;
 
-        SourceIterator(Iterator<ObjectNode> rows, Instant horizon) {
+        /** {@code read[i]}: whether the query needs column i; the others stay null. */
+        SourceIterator(Iterator<ObjectNode> rows, Instant horizon, boolean[] read) {
             this.rows = rows;
             this.horizon = horizon;
+            this.read = read.clone();
         }
 
         @Override
@@ -110,7 +113,7 @@ interface Stage {
                 Object[] row = new Object[COLUMNS.size()];
                 row[TIMESTAMP] = timestamp;
                 for (int i = 0; i < row.length; i++) {
-                    if (i != TIMESTAMP) {
+                    if (i != TIMESTAMP && read[i]) {
                         Field field = COLUMNS.get(i);
                         row[i] = fromJson(node.get(field.name()), field.type());
                     }

@@ -18,7 +18,7 @@ public @interface Sandbox {
     /** {@code real}, {@code off} or {@code scaled:N}. */
     String quotas() default "off";
 
-    double vulnerabilitiesPerDevice() default 64;
+    double vulnerabilitiesPerDevice() default 66;
 
     /** The clock's start, ISO-8601; empty means a fixed default so timestamps repeat between runs. */
     String start() default "2026-03-02T06:00:00Z";

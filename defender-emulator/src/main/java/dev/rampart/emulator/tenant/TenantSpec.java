@@ -23,7 +23,7 @@ public record TenantSpec(
     }
 
     public static TenantSpec of(long seed, int devices) {
-        return new TenantSpec(seed, devices, defaultCves(devices), 64, 8);
+        return new TenantSpec(seed, devices, defaultCves(devices), 66, 8);
     }
 
     static int defaultCves(int devices) {

@@ -505,4 +505,35 @@ class HuntingQueryTest {
         assertThatThrownBy(() -> HuntingQuery.parse("DeviceInfo | where Timestamp > 7d"))
                 .hasMessageContaining("can only be used as the argument of ago() or now()");
     }
+
+    @Test
+    void groupingColumnsShouldBeReadEvenWhenTheResultDropsThem() {
+        HuntingResult result = run(
+                "DeviceInfo | summarize arg_max(Timestamp, *) by DeviceId | project LoggedOnUsers",
+                device("d1", "a", Duration.ofHours(3)),
+                device("d1", "a", Duration.ofHours(1)),
+                device("d2", "b", Duration.ofHours(2)));
+        assertThat(column(result, "LoggedOnUsers"))
+                .containsExactly(
+                        "[{\"UserName\":\"user-1\",\"DomainName\":\"CORP\",\"Sid\":\"S-1-5-21-1-2-3-1001\"}]",
+                        "[{\"UserName\":\"user-2\",\"DomainName\":\"CORP\",\"Sid\":\"S-1-5-21-1-2-3-1001\"}]");
+    }
+
+    @Test
+    void columnsTheQueryNeverUsesShouldNotBeReadFromTheInput() {
+        Set<String> asked = new HashSet<>();
+        ObjectNode row = new ObjectNode(JsonNodeFactory.instance) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public JsonNode get(String name) {
+                asked.add(name);
+                return super.get(name);
+            }
+        };
+        row.setAll(device("d1", "a", Duration.ofHours(1)));
+        HuntingResult result = run("DeviceInfo | where OSPlatform == 'Windows11' | project DeviceId", row);
+        assertThat(column(result, "DeviceId")).containsExactly("d1");
+        assertThat(asked).containsExactlyInAnyOrder("Timestamp", "DeviceId", "OSPlatform");
+    }
 }
