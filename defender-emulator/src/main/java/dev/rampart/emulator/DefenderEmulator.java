@@ -83,7 +83,7 @@ public final class DefenderEmulator implements AutoCloseable {
                 new TenantSpec(
                         b.seed,
                         b.devices,
-                        b.cves > 0 ? b.cves : Math.min(8000, 1500 + b.devices / 20),
+                        b.cves > 0 ? b.cves : TenantSpec.defaultCves(b.devices),
                         b.vulnerabilitiesPerDevice,
                         b.alertsPerThousandDevicesPerDay),
                 start);

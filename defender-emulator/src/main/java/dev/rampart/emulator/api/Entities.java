@@ -1,6 +1,5 @@
 package dev.rampart.emulator.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rampart.emulator.http.Call;
@@ -14,8 +13,6 @@ import dev.rampart.emulator.tenant.SyntheticTenant;
 import dev.rampart.emulator.tenant.Times;
 import dev.rampart.emulator.tenant.VulnRow;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Renders the tenant's facts as the JSON entities of the real API, field for field, with the casing, types and nulls
@@ -376,13 +373,5 @@ final class Entities {
         o.put("exposedMachines", exposed);
         o.put("impactScore", Math.round(weaknesses * 0.0137 * 100000) / 100000.0);
         return o;
-    }
-
-    static JsonNode copy(Map<String, Object> values) {
-        return Call.JSON.valueToTree(values);
-    }
-
-    static List<String> list(String... s) {
-        return List.of(s);
     }
 }

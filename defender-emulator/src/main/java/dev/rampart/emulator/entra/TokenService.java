@@ -96,10 +96,6 @@ public final class TokenService {
         this.keyId = Hash.hex(Hash.of(tenant.seed(), 907), 16);
     }
 
-    public AppRegistration app() {
-        return app;
-    }
-
     /** Every token issued so far stops working: the "token revoked in the middle of a run" fault. */
     public void revokeAll() {
         revokedUpTo = serial.get();

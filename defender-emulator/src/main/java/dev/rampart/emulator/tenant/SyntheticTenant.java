@@ -323,11 +323,6 @@ public final class SyntheticTenant {
         };
     }
 
-    /** The newest sensor release number Defender ships at {@code now}. */
-    public int newestSensorRelease(Instant now) {
-        return sensorRelease(now);
-    }
-
     public Device device(int i, Instant now) {
         Platform platform = platform(i);
         int pick = Hash.below(Hash.of(seed, 13, i), 3);

@@ -26,7 +26,7 @@ public record TenantSpec(
         return new TenantSpec(seed, devices, defaultCves(devices), 66, 8);
     }
 
-    static int defaultCves(int devices) {
+    public static int defaultCves(int devices) {
         return Math.min(8000, 1500 + devices / 20);
     }
 }

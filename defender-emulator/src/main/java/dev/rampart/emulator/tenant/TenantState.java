@@ -45,8 +45,4 @@ public final class TenantState {
         version.incrementAndGet();
         vulnOverrides.computeIfAbsent(device, d -> new CopyOnWriteArrayList<>()).add(change);
     }
-
-    public boolean hasVulnOverrides() {
-        return !vulnOverrides.isEmpty();
-    }
 }
