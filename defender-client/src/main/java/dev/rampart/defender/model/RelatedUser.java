@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The user an {@link Alert} relates to ({@code relatedUser}, REFERENCE 8.2): documented as a string, sent as an object
- * {@code {"userName", "domainName"}}. A string is read as <code>DOMAIN&#92;user</code> or a bare user name; its {@link #raw()}
- * is then an empty object, and the alert's raw JSON keeps the original text.
+ * {@code {"userName", "domainName"}}. A string is read as <code>DOMAIN&#92;user</code> or a bare user name; its
+ * {@link #raw()} is then an empty object, and the alert's raw JSON keeps the original text.
  */
 public record RelatedUser(String userName, String domainName, ObjectNode raw) {
 
