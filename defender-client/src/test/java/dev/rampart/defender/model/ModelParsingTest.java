@@ -107,7 +107,7 @@ class ModelParsingTest {
         assertThat(row.raw().has("DeviceId")).isTrue();
 
         ObjectNode camel = MAPPER.createObjectNode();
-        pascal.fields().forEachRemaining(e -> camel.set(lowerFirst(e.getKey()), e.getValue()));
+        pascal.properties().forEach(e -> camel.set(lowerFirst(e.getKey()), e.getValue()));
         camel.set("osPlatform", camel.remove("oSPlatform"));
         assertThat(ExportVulnerability.from(camel))
                 .usingRecursiveComparison()
