@@ -268,4 +268,34 @@ class ExportsTest {
                 "POST", "/machines/" + device + "/vulnerabilities", "{\"cveId\":\"CVE-1999-0001\",\"action\":\"fix\"}");
         assertThat(unknown.status()).isEqualTo(400);
     }
+
+    @Test
+    void machinesVulnerabilitiesShouldPageWithSkipAndMatchTheExport() {
+        try (DefenderEmulator big = DefenderEmulator.builder()
+                .devices(600)
+                .vulnerabilitiesPerDevice(60)
+                .quotas("off")
+                .start(START)
+                .start()) {
+            SandboxHttp h = new SandboxHttp(big);
+            List<JsonNode> rows = h.all("/api/vulnerabilities/machinesVulnerabilities");
+            assertThat(rows.size()).isGreaterThan(20_000);
+            Set<String> paged = new HashSet<>();
+            for (JsonNode r : rows) {
+                assertThat(paged.add(r.get("machineId").asText() + "|"
+                                + r.get("productVendor").asText() + "|"
+                                + r.get("productName").asText() + "|"
+                                + r.get("productVersion").asText() + "|"
+                                + r.get("cveId").asText()))
+                        .isTrue();
+            }
+            assertThat(paged).isEqualTo(keys(h.all("/api/machines/SoftwareVulnerabilitiesByMachine?pageSize=200000")));
+            // a page asked for out of order is still right: it is computed afresh
+            JsonNode third = h.get("/api/vulnerabilities/machinesVulnerabilities?$skip=20000")
+                    .json()
+                    .get("value")
+                    .get(0);
+            assertThat(third).isEqualTo(rows.get(20_000));
+        }
+    }
 }

@@ -76,6 +76,7 @@ public final class DefenderApi {
     private final Exports exports;
     private final Hunting hunting;
     private volatile Stats stats;
+    private final ODataList.Cursors cursors = new ODataList.Cursors();
 
     public DefenderApi(SyntheticTenant tenant, EmulatorClock clock) {
         this.tenant = tenant;
@@ -365,7 +366,8 @@ public final class DefenderApi {
                     List<ObjectNode> rows = new ArrayList<>();
                     tenant.vulnerabilities(i, now, row -> rows.add(Entities.machineVulnerability(tenant, row)));
                     return rows;
-                }));
+                }),
+                cursors);
     }
 
     // ------------------------------------------------------------------ software
@@ -450,22 +452,28 @@ public final class DefenderApi {
         }
         boolean evidence = expand != null;
         Instant now = now();
-        ODataList.serve(call, "Alerts", 10_000, ALERT_FILTER, start -> {
-            List<SyntheticTenant.AlertRef> refs = new ArrayList<>();
-            tenant.alerts(now, refs::add);
-            Iterator<SyntheticTenant.AlertRef> it = refs.iterator();
-            return new Iterator<>() {
-                @Override
-                public boolean hasNext() {
-                    return it.hasNext();
-                }
+        ODataList.serve(
+                call,
+                "Alerts",
+                10_000,
+                ALERT_FILTER,
+                start -> {
+                    List<SyntheticTenant.AlertRef> refs = new ArrayList<>();
+                    tenant.alerts(now, refs::add);
+                    Iterator<SyntheticTenant.AlertRef> it = refs.iterator();
+                    return new Iterator<>() {
+                        @Override
+                        public boolean hasNext() {
+                            return it.hasNext();
+                        }
 
-                @Override
-                public ObjectNode next() {
-                    return Alerts.alert(tenant, it.next(), now, evidence);
-                }
-            };
-        });
+                        @Override
+                        public ObjectNode next() {
+                            return Alerts.alert(tenant, it.next(), now, evidence);
+                        }
+                    };
+                },
+                cursors);
     }
 
     private void getAlert(Call call) {

@@ -30,7 +30,43 @@ final class ODataList {
         }
     }
 
+    /**
+     * Where a client paging with {@code $skip} stopped: the iterator, the item read ahead to see whether there was more,
+     * and how many matching items lie before it. Kept so that the next page continues instead of skipping from the
+     * start again, which would make paging through millions of rows quadratic.
+     */
+    record Cursor(Iterator<ObjectNode> iterator, ObjectNode pending, int position) {}
+
+    /** A few cursors per emulator, least recently used first out. */
+    static final class Cursors {
+        private final java.util.LinkedHashMap<String, Cursor> map = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(java.util.Map.Entry<String, Cursor> eldest) {
+                return size() > 32;
+            }
+        };
+
+        synchronized Cursor take(String key, int position) {
+            Cursor c = map.get(key);
+            if (c != null && c.position() == position) {
+                map.remove(key);
+                return c;
+            }
+            return null;
+        }
+
+        synchronized void put(String key, Cursor c) {
+            map.put(key, c);
+        }
+    }
+
     static void serve(Call call, String entitySet, int maxTop, Set<String> filterable, Source source) {
+        serve(call, entitySet, maxTop, filterable, source, null);
+    }
+
+    static void serve(Call call, String entitySet, int maxTop, Set<String> filterable, Source source, Cursors cursors) {
         String filterText = call.query("$filter");
         ODataFilter filter =
                 filterText == null || filterText.isBlank() ? null : ODataFilter.parse(filterText, filterable);
@@ -56,8 +92,12 @@ final class ODataList {
         int pageSize = top != null ? top : maxTop;
         int start = Math.max(0, skip + call.pagingShift);
         boolean seek = filter == null && source.seekable();
-        Iterator<ObjectNode> it = source.from(seek ? start : 0);
-        int toSkip = seek ? 0 : start;
+        String cursorKey =
+                call.path() + "?" + call.linkWith("$skip", "").replaceFirst("^[^?]*\\?", "") + "#" + pageSize;
+        Cursor cursor = cursors == null || seek || top != null ? null : cursors.take(cursorKey, start);
+        Iterator<ObjectNode> it = cursor != null ? cursor.iterator() : source.from(seek ? start : 0);
+        ObjectNode pending = cursor != null ? cursor.pending() : null;
+        int toSkip = seek || cursor != null ? 0 : start;
         String context = call.base() + "/api/$metadata#" + entitySet;
         call.stream(200, g -> {
             g.writeStartObject();
@@ -65,10 +105,15 @@ final class ODataList {
             g.writeArrayFieldStart("value");
             int skipped = 0;
             int written = 0;
-            boolean more = false;
-            while (it.hasNext()) {
-                ObjectNode e = it.next();
-                if (filter != null && !filter.test(e)) {
+            ObjectNode ahead = null;
+            ObjectNode e = pending;
+            while (e != null || it.hasNext()) {
+                if (e == null) {
+                    e = it.next();
+                }
+                ObjectNode current = e;
+                e = null;
+                if (filter != null && !filter.test(current)) {
                     continue;
                 }
                 if (skipped < toSkip) {
@@ -76,15 +121,18 @@ final class ODataList {
                     continue;
                 }
                 if (written == pageSize) {
-                    more = true;
+                    ahead = current;
                     break;
                 }
-                write(g, e, select);
+                write(g, current, select);
                 written++;
             }
             g.writeEndArray();
-            if (more && top == null) {
+            if (ahead != null && top == null) {
                 g.writeStringField("@odata.nextLink", call.linkWith("$skip", Integer.toString(skip + pageSize)));
+                if (cursors != null && !seek) {
+                    cursors.put(cursorKey, new Cursor(it, ahead, start + pageSize));
+                }
             }
             g.writeEndObject();
         });
