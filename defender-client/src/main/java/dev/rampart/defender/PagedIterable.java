@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -23,8 +22,9 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * A lazy list read page by page as the caller iterates: nothing is fetched until it is needed, and memory holds one
- * page at most. Items are read from the response stream with Jackson's streaming parser. Every style of paging the
+ * A lazy list read page by page as the caller iterates: nothing is fetched until it is needed. Iterating the items
+ * streams them (one item in memory, whatever the page size); {@link #byPage()} hands out whole pages (one page in
+ * memory). Items are read from the response stream with Jackson's streaming parser. Every style of paging the
  * APIs use is followed through its next link: Defender's {@code $skip} links, the export APIs' {@code $skiptoken},
  * Graph's {@code $skiptoken}. Because {@code $skip} paging over a list that changes can repeat items, items whose key
  * was on the previous or the current page are dropped and counted.
@@ -54,28 +54,200 @@ public final class PagedIterable<T> implements Iterable<T> {
         this.decodeRetries = decodeRetries;
     }
 
+    /**
+     * The items, streamed: one item is in memory at a time, however large the pages. If a page's body breaks off or
+     * cannot be decoded, the page is fetched again and the items already returned from it are skipped, up to the retry
+     * limit; then the iteration fails with a {@link DecodeException}, never silently short.
+     */
     @Override
-    public Iterator<T> iterator() {
-        Iterator<Page<T>> pages = byPage().iterator();
-        return new Iterator<>() {
-            Iterator<T> current = Collections.emptyIterator();
+    public Items<T> iterator() {
+        return new Items<>(this);
+    }
 
-            @Override
-            public boolean hasNext() {
-                while (!current.hasNext() && pages.hasNext()) {
-                    current = pages.next().items().iterator();
-                }
-                return current.hasNext();
-            }
+    /** The streaming iterator, with what it has seen so far. */
+    public static final class Items<T> implements Iterator<T> {
+        private final PagedIterable<T> list;
+        private HttpPipeline.Call page;
+        private Transport.Response response;
+        private JsonParser parser;
+        private String nextLink;
+        private boolean done;
+        private int inPage;
+        private int attempts;
+        private long pages;
+        private long duplicates;
+        private Set<String> previous = new HashSet<>();
+        private Set<String> current = new HashSet<>();
+        private T next;
 
-            @Override
-            public T next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
+        Items(PagedIterable<T> list) {
+            this.list = list;
+            this.page = list.first;
+        }
+
+        /** Pages opened so far. */
+        public long pages() {
+            return pages;
+        }
+
+        /** Items dropped because an earlier or the same page already had them. */
+        public long duplicates() {
+            return duplicates;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (next == null && !done) {
+                try {
+                    next = advance();
+                } catch (DecodeException e) {
+                    close();
+                    if (++attempts > list.decodeRetries) {
+                        done = true;
+                        throw new DecodeException(
+                                "the page of " + page.endpoint() + " could not be decoded after " + attempts
+                                        + " attempts: "
+                                        + (e.getCause() == null
+                                                ? e.getMessage()
+                                                : e.getCause().getMessage()),
+                                200,
+                                null,
+                                page.method(),
+                                HttpPipeline.redact(page.uri()),
+                                e.getCause());
+                    }
                 }
-                return current.next();
             }
-        };
+            return next != null;
+        }
+
+        @Override
+        public T next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            T t = next;
+            next = null;
+            return t;
+        }
+
+        /** The next item that is not a repeat, or null at the end of the list. */
+        private T advance() {
+            while (true) {
+                if (parser == null) {
+                    open();
+                }
+                try {
+                    JsonToken t = parser.nextToken();
+                    if (t == JsonToken.START_OBJECT) {
+                        JsonNode node = parser.readValueAsTree();
+                        int position = ++inPage;
+                        if (position <= skipOnReopen) {
+                            continue;
+                        }
+                        T item = list.mapper.apply(node);
+                        String k = list.key == null ? null : list.key.apply(item);
+                        if (k != null && (previous.contains(k) || !current.add(k))) {
+                            duplicates++;
+                            continue;
+                        }
+                        return item;
+                    }
+                    if (t != JsonToken.END_ARRAY) {
+                        throw new DecodeException(
+                                "undecodable page",
+                                200,
+                                null,
+                                null,
+                                null,
+                                new JsonParseFailure("expected an item or the end of 'value'"));
+                    }
+                    readRest();
+                } catch (JsonParseFailure e) {
+                    throw new DecodeException("undecodable page", 200, null, null, null, e);
+                } catch (JsonProcessingException e) {
+                    throw new DecodeException("undecodable page", 200, null, null, null, e);
+                } catch (IOException e) {
+                    throw new DecodeException("the page ended early", 200, null, null, null, e);
+                }
+                close();
+                attempts = 0;
+                skipOnReopen = 0;
+                inPage = 0;
+                previous = current;
+                current = new HashSet<>();
+                if (nextLink == null) {
+                    done = true;
+                    return null;
+                }
+                page = withUri(list.first, URI.create(nextLink));
+            }
+        }
+
+        private int skipOnReopen;
+
+        /** Opens the current page and moves the parser to the first item of {@code value}. */
+        private void open() {
+            skipOnReopen = inPage;
+            inPage = 0;
+            nextLink = null;
+            response = list.pipeline.execute(page);
+            pages++;
+            try {
+                parser = FACTORY.createParser(response.body());
+                if (parser.nextToken() != JsonToken.START_OBJECT) {
+                    throw new JsonParseFailure("the body is not a JSON object");
+                }
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = parser.currentName();
+                    JsonToken t = parser.nextToken();
+                    if (name.equals("value") && t == JsonToken.START_ARRAY) {
+                        return;
+                    }
+                    if (name.equals("@odata.nextLink")) {
+                        nextLink = parser.getValueAsString();
+                    } else {
+                        parser.skipChildren();
+                    }
+                }
+                throw new JsonParseFailure("no 'value' array");
+            } catch (JsonParseFailure | JsonProcessingException e) {
+                throw new DecodeException("undecodable page", 200, null, null, null, e);
+            } catch (IOException e) {
+                throw new DecodeException("the page ended early", 200, null, null, null, e);
+            }
+        }
+
+        /** After {@code value}: the remaining fields (Defender puts the next link there) and the end of the body. */
+        private void readRest() throws IOException {
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                parser.nextToken();
+                if (name.equals("@odata.nextLink")) {
+                    nextLink = parser.getValueAsString();
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
+                throw new JsonParseFailure("the body does not end where the JSON object ends");
+            }
+        }
+
+        private void close() {
+            try {
+                if (parser != null) {
+                    parser.close();
+                }
+                if (response != null) {
+                    response.close();
+                }
+            } catch (IOException e) {
+                // the page is being abandoned or is finished: nothing to recover
+            }
+            parser = null;
+            response = null;
+        }
     }
 
     /** The pages, from the first. */

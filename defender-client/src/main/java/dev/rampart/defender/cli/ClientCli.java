@@ -6,7 +6,6 @@ import dev.rampart.defender.Cloud;
 import dev.rampart.defender.Credential;
 import dev.rampart.defender.DefenderClient;
 import dev.rampart.defender.DefenderClientBuilder;
-import dev.rampart.defender.Page;
 import dev.rampart.defender.PagedIterable;
 import dev.rampart.defender.VerifyResult;
 import dev.rampart.defender.error.AuthenticationException;
@@ -329,16 +328,19 @@ public final class ClientCli {
         }
     }
 
+    /** Streams the items (one in memory at a time, whatever the page size) and records pages and repeats dropped. */
     private static <T> void pages(
             PagedIterable<T> list, Function<Object, Boolean> emit, long[] pages, long[] duplicates) {
-        for (Page<T> page : list.byPage()) {
-            pages[0]++;
-            duplicates[0] += page.duplicates();
-            for (T item : page.items()) {
-                if (!emit.apply(item)) {
+        PagedIterable.Items<T> items = list.iterator();
+        try {
+            while (items.hasNext()) {
+                if (!emit.apply(items.next())) {
                     return;
                 }
             }
+        } finally {
+            pages[0] = items.pages();
+            duplicates[0] = items.duplicates();
         }
     }
 
