@@ -134,4 +134,19 @@ class ClientCliTest {
         assertThat(r.err()).contains("secrets are not taken on the command line");
         assertThat(run("pull", "everything").code()).isEqualTo(2);
     }
+
+    @Test
+    void logonUsersThroughHuntingShouldGiveOneRowPerDeviceAndUser() throws Exception {
+        Run r = run(with("pull", "logon-users", "--via", "hunting"));
+        assertThat(r.code()).as(r.err()).isZero();
+        List<String> lines = r.out().lines().toList();
+        JsonNode first = new ObjectMapper().readTree(lines.get(0));
+        assertThat(first.get("machineId").asText()).hasSize(40);
+        assertThat(first.get("accountSid").asText()).startsWith("S-1-5-21-");
+        long devices = lines.stream()
+                .map(l -> l.substring(0, l.indexOf(',')))
+                .distinct()
+                .count();
+        assertThat(lines.size()).isGreaterThan((int) devices);
+    }
 }

@@ -291,7 +291,7 @@ public final class ClientCli {
             case "logon-users|hunting" -> {
                 HuntingResult h = client.hunt("DeviceInfo | where Timestamp > ago(7d) | summarize arg_max(Timestamp, *)"
                         + " by DeviceId | project DeviceId, DeviceName, LoggedOnUsers");
-                each(h.rows(), emit);
+                each(logonRows(h), emit);
             }
             case "users|paged" -> pages(client.listUsers(), emit, pages, duplicates);
             case "groups|paged" -> pages(client.listGroups(), emit, pages, duplicates);
@@ -315,6 +315,33 @@ public final class ClientCli {
                 s.waited().toMillis() / 1000.0,
                 s.bytes());
         return 0;
+    }
+
+    /** One row per (device, user) from DeviceInfo's LoggedOnUsers, a JSON array held in a string. */
+    static List<ObjectNode> logonRows(HuntingResult h) {
+        List<ObjectNode> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < h.rowCount(); i++) {
+            String users = h.text(i, "LoggedOnUsers");
+            if (users == null || users.isBlank()) {
+                continue;
+            }
+            com.fasterxml.jackson.databind.JsonNode list;
+            try {
+                list = JSON.readTree(users);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("LoggedOnUsers of device " + h.text(i, "DeviceId") + " is not JSON");
+            }
+            for (com.fasterxml.jackson.databind.JsonNode u : list) {
+                ObjectNode row = JSON.createObjectNode();
+                row.put("machineId", h.text(i, "DeviceId"));
+                row.put("deviceName", h.text(i, "DeviceName"));
+                row.put("accountName", u.path("UserName").asText(null));
+                row.put("accountDomain", u.path("DomainName").asText(null));
+                row.put("accountSid", u.path("Sid").asText(null));
+                rows.add(row);
+            }
+        }
+        return rows;
     }
 
     private static Object raw(Object item) {
