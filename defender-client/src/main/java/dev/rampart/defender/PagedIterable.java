@@ -40,18 +40,59 @@ public final class PagedIterable<T> implements Iterable<T> {
     private final Function<JsonNode, T> mapper;
     private final Function<T, String> key;
     private final int decodeRetries;
+    private final int overlap;
 
+    /**
+     * @param key the identity of an item, for dropping repeats (null: none)
+     * @param overlap for lists paged with {@code $skip}: each next page starts this many items early, so that items
+     *     which moved up because earlier ones disappeared are still read (the repeats are dropped by key)
+     */
     PagedIterable(
             HttpPipeline pipeline,
             HttpPipeline.Call first,
             Function<JsonNode, T> mapper,
             Function<T, String> key,
-            int decodeRetries) {
+            int decodeRetries,
+            int overlap) {
         this.pipeline = pipeline;
         this.first = first;
         this.mapper = mapper;
         this.key = key;
         this.decodeRetries = decodeRetries;
+        this.overlap = key == null ? 0 : overlap;
+    }
+
+    private static final java.util.regex.Pattern SKIP = java.util.regex.Pattern.compile("([?&]\\$skip=)(\\d+)");
+
+    /** The next link with its {@code $skip} moved back by the overlap; {@code applied[0]} says by how much. */
+    String overlapped(String nextLink, int[] applied) {
+        applied[0] = 0;
+        if (overlap == 0) {
+            return nextLink;
+        }
+        java.util.regex.Matcher m = SKIP.matcher(nextLink);
+        if (!m.find()) {
+            return nextLink;
+        }
+        long skip = Long.parseLong(m.group(2));
+        long moved = Math.max(0, skip - overlap);
+        applied[0] = (int) (skip - moved);
+        return nextLink.substring(0, m.start(2)) + moved + nextLink.substring(m.end(2));
+    }
+
+    /** Counts what one page boundary showed: repeats beyond the overlap, items the overlap recovered, gaps. */
+    static final class Boundary {
+        long duplicates;
+        long recovered;
+        long gaps;
+
+        void page(int applied, int fromPrevious, int withinPage) {
+            duplicates += withinPage + Math.max(0, fromPrevious - applied);
+            recovered += Math.max(0, applied - fromPrevious);
+            if (applied > 0 && fromPrevious == 0) {
+                gaps++;
+            }
+        }
     }
 
     /**
@@ -75,7 +116,10 @@ public final class PagedIterable<T> implements Iterable<T> {
         private int inPage;
         private int attempts;
         private long pages;
-        private long duplicates;
+        private final Boundary boundary = new Boundary();
+        private int applied;
+        private int fromPrevious;
+        private int withinPage;
         private Set<String> previous = new HashSet<>();
         private Set<String> current = new HashSet<>();
         private T next;
@@ -90,9 +134,25 @@ public final class PagedIterable<T> implements Iterable<T> {
             return pages;
         }
 
-        /** Items dropped because an earlier or the same page already had them. */
+        /** Items dropped because the page or the previous one already had them, beyond the deliberate overlap. */
         public long duplicates() {
-            return duplicates;
+            return boundary.duplicates;
+        }
+
+        /**
+         * Items that plain {@code $skip} paging would have missed (the list moved up between two pages) and the overlap
+         * caught.
+         */
+        public long recovered() {
+            return boundary.recovered;
+        }
+
+        /**
+         * Page boundaries where the list moved more than the overlap: items may have been missed there, and a caller
+         * that needs a complete list should read it again.
+         */
+        public long possibleGaps() {
+            return boundary.gaps;
         }
 
         @Override
@@ -147,8 +207,12 @@ public final class PagedIterable<T> implements Iterable<T> {
                         }
                         T item = list.mapper.apply(node);
                         String k = list.key == null ? null : list.key.apply(item);
-                        if (k != null && (previous.contains(k) || !current.add(k))) {
-                            duplicates++;
+                        if (k != null && previous.contains(k)) {
+                            fromPrevious++;
+                            continue;
+                        }
+                        if (k != null && !current.add(k)) {
+                            withinPage++;
                             continue;
                         }
                         return item;
@@ -174,13 +238,18 @@ public final class PagedIterable<T> implements Iterable<T> {
                 attempts = 0;
                 skipOnReopen = 0;
                 inPage = 0;
+                boundary.page(applied, fromPrevious, withinPage);
+                fromPrevious = 0;
+                withinPage = 0;
                 previous = current;
                 current = new HashSet<>();
                 if (nextLink == null) {
                     done = true;
                     return null;
                 }
-                page = withUri(list.first, URI.create(nextLink));
+                int[] moved = new int[1];
+                page = withUri(list.first, URI.create(list.overlapped(nextLink, moved)));
+                applied = moved[0];
             }
         }
 
@@ -261,6 +330,7 @@ public final class PagedIterable<T> implements Iterable<T> {
             String next = continuationToken;
             boolean started = continuationToken != null;
             Set<String> previous = new HashSet<>();
+            int applied;
 
             @Override
             public boolean hasNext() {
@@ -272,23 +342,33 @@ public final class PagedIterable<T> implements Iterable<T> {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                HttpPipeline.Call call = started ? withUri(first, URI.create(next)) : first;
+                int[] moved = new int[1];
+                // resuming from a token: the previous page is the caller's, so there is nothing to overlap with
+                boolean resuming = started && previous.isEmpty();
+                HttpPipeline.Call call =
+                        !started ? first : withUri(first, URI.create(resuming ? next : overlapped(next, moved)));
+                applied = moved[0];
                 started = true;
                 Raw<T> raw = fetch(call);
                 Set<String> current = new HashSet<>();
                 List<T> items = new ArrayList<>(raw.items.size());
-                int duplicates = 0;
+                int fromPrevious = 0;
+                int withinPage = 0;
                 for (T item : raw.items) {
                     String k = key == null ? null : key.apply(item);
-                    if (k != null && (previous.contains(k) || !current.add(k))) {
-                        duplicates++;
-                        continue;
+                    if (k != null && previous.contains(k)) {
+                        fromPrevious++;
+                    } else if (k != null && !current.add(k)) {
+                        withinPage++;
+                    } else {
+                        items.add(item);
                     }
-                    items.add(item);
                 }
+                Boundary b = new Boundary();
+                b.page(applied, fromPrevious, withinPage);
                 previous = current;
                 next = raw.nextLink;
-                return new Page<>(items, next, duplicates);
+                return new Page<>(items, next, (int) b.duplicates);
             }
         };
     }

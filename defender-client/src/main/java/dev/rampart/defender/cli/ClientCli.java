@@ -252,7 +252,7 @@ public final class ClientCli {
         long started = System.nanoTime();
         long[] items = {0};
         long[] pages = {0};
-        long[] duplicates = {0};
+        long[] duplicates = {0, 0, 0}; // repeats dropped, items recovered by the overlap, possible gaps
         Function<Object, Boolean> emit = item -> {
             out.println(((ObjectNode) raw(item)).toString());
             items[0]++;
@@ -301,13 +301,15 @@ public final class ClientCli {
         CallStats.Snapshot s = client.stats().snapshot().minus(before);
         err.printf(
                 Locale.ROOT,
-                "pulled %d %s in %s: %d pages, %d duplicates dropped, %d calls, %d retries,"
+                "pulled %d %s in %s: %d pages, %d duplicates dropped, %d recovered, %d possible gaps, %d calls, %d retries,"
                         + " %d throttled (429), %d limiter waits, %.1f s waited, %d bytes%n",
                 items[0],
                 dataSet,
                 Duration.ofNanos(System.nanoTime() - started).toMillis() / 1000.0 + " s",
                 pages[0],
                 duplicates[0],
+                duplicates[1],
+                duplicates[2],
                 s.calls(),
                 s.retries(),
                 s.throttled(),
@@ -368,6 +370,8 @@ public final class ClientCli {
         } finally {
             pages[0] = items.pages();
             duplicates[0] = items.duplicates();
+            duplicates[1] = items.recovered();
+            duplicates[2] = items.possibleGaps();
         }
     }
 

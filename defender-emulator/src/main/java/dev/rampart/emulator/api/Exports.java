@@ -166,7 +166,7 @@ public final class Exports {
             }
             cursor = new Cursor(now.toEpochMilli(), 0, 0, since);
         }
-        int startRow = Math.max(0, cursor.row() + call.pagingShift);
+        int startRow = Math.max(0, cursor.row() + (token != null ? call.pagingShift : 0));
         Instant snapshot = Instant.ofEpochMilli(cursor.snapshot());
         BitSet cveUpdated = null;
         long[] cveUpdatedAt = null;

@@ -90,7 +90,7 @@ final class ODataList {
         }
         Set<String> select = select(call);
         int pageSize = top != null ? top : maxTop;
-        int start = Math.max(0, skip + call.pagingShift);
+        int start = Math.max(0, skip + (skip > 0 ? call.pagingShift : 0)); // drift shows on later pages only
         boolean seek = filter == null && source.seekable();
         String cursorKey =
                 call.path() + "?" + call.linkWith("$skip", "").replaceFirst("^[^?]*\\?", "") + "#" + pageSize;

@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
  * <p>Kinds: {@code status} (answer with {@code status}, 5xx and 429 bodies as the real service's, with
  * {@code retryAfter} seconds on 429), {@code reset} (drop the connection before any response), {@code delay} (wait
  * {@code delayMs} first), {@code truncate} (cut the body after {@code bytes} bytes, default 100, leaving invalid JSON),
- * {@code repeat-items} and {@code skip-items} (shift the page offset back or forward by {@code items}, default 1, as
- * {@code $skip} paging over a changing list does), {@code revoke-token} (revoke every token issued so far), and
+ * {@code repeat-items} and {@code skip-items} (shift the offset of a continuation page back or forward by {@code items},
+ * default 1, as {@code $skip} paging over a changing list does; a first page is never shifted, but it uses up the
+ * count), {@code revoke-token} (revoke every token issued so far), and
  * {@code expire-urls} (every export download URL issued so far expires).
  */
 public record FaultRule(

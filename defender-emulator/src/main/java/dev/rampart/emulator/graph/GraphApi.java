@@ -400,7 +400,7 @@ public final class GraphApi {
                 throw badRequest("Invalid $skiptoken value; follow @odata.nextLink as returned.");
             }
         }
-        start = Math.max(0, start + call.pagingShift);
+        start = Math.max(0, start + (token != null ? call.pagingShift : 0));
         int end = Math.min(size, start + top);
         ObjectNode body = Call.JSON.createObjectNode();
         body.put("@odata.context", context);

@@ -36,7 +36,7 @@ public final class Call {
 
     /** Set by the token check: the tenant, app and roles of the caller. */
     public Principal principal;
-    /** Set by a repeat-items (negative) or skip-items (positive) fault: shifts the next page's offset. */
+    /** Set by a repeat-items (negative) or skip-items (positive) fault: shifts a continuation page's offset. */
     public int pagingShift;
     /** Set by a truncate fault: the body is cut after this many bytes. */
     public long truncateAfter = -1;
