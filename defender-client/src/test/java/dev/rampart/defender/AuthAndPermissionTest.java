@@ -140,4 +140,38 @@ class AuthAndPermissionTest {
         assertThat(Credential.secret("s3cr3t-value").toString()).doesNotContain("s3cr3t");
         assertThat(AppRegistration.DEFENDER_ROLES).contains("Machine.Read.All");
     }
+
+    @Test
+    void tokensShouldBeCachedAndRenewedBeforeTheyExpire() throws InterruptedException {
+        try (DefenderEmulator e = DefenderEmulator.builder()
+                .devices(5)
+                .quotas("off")
+                .tokenLifetime(java.time.Duration.ofSeconds(2))
+                .start()) {
+            DefenderClient c = Sandboxes.client(e);
+            String tokenPath = "/" + e.tenantId() + "/oauth2/v2.0/token";
+            c.listMachines().forEach(m -> {});
+            c.listMachines().forEach(m -> {});
+            long first = e.requests().count("POST", tokenPath);
+            Thread.sleep(2100);
+            c.listMachines().forEach(m -> {});
+            assertThat(e.requests().count("POST", tokenPath))
+                    .as("a fresh token once the old one lapsed")
+                    .isGreaterThan(first);
+            assertThat(e.requests().count("GET", "/api/machines")).isEqualTo(3);
+        }
+        try (DefenderEmulator e = DefenderEmulator.builder()
+                .devices(5)
+                .quotas("off")
+                .tokenLifetime(java.time.Duration.ofHours(1))
+                .start()) {
+            DefenderClient c = Sandboxes.client(e);
+            for (int i = 0; i < 5; i++) {
+                c.listMachines().forEach(m -> {});
+            }
+            assertThat(e.requests().count("POST", "/" + e.tenantId() + "/oauth2/v2.0/token"))
+                    .as("cached")
+                    .isEqualTo(1);
+        }
+    }
 }
