@@ -37,9 +37,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
 
@@ -332,7 +330,7 @@ public final class DefenderClient {
         return urls;
     }
 
-    private final class ExportFileIterator<T> implements Iterator<T> {
+    private final class ExportFileIterator<T> extends Lookahead<T> {
         private final String export;
         private final List<String> roles;
         private final Function<JsonNode, T> mapper;
@@ -340,7 +338,6 @@ public final class DefenderClient {
         private int file;
         private BufferedReader reader;
         private Transport.Response response;
-        private T next;
 
         ExportFileIterator(String export, List<String> roles, Function<JsonNode, T> mapper) {
             this.export = export;
@@ -349,11 +346,11 @@ public final class DefenderClient {
         }
 
         @Override
-        public boolean hasNext() {
-            while (next == null) {
+        protected T compute() {
+            while (true) {
                 try {
                     if (reader == null && !open()) {
-                        return false;
+                        return null;
                     }
                     String line = reader.readLine();
                     if (line == null) {
@@ -362,7 +359,7 @@ public final class DefenderClient {
                         continue;
                     }
                     if (!line.isBlank()) {
-                        next = mapper.apply(JSON.readTree(line));
+                        return mapper.apply(JSON.readTree(line));
                     }
                 } catch (IOException e) {
                     closeFile();
@@ -375,7 +372,6 @@ public final class DefenderClient {
                             e);
                 }
             }
-            return true;
         }
 
         private boolean open() {
@@ -422,16 +418,6 @@ public final class DefenderClient {
             }
             reader = null;
             response = null;
-        }
-
-        @Override
-        public T next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            T t = next;
-            next = null;
-            return t;
         }
     }
 

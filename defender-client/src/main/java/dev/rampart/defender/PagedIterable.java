@@ -106,7 +106,7 @@ public final class PagedIterable<T> implements Iterable<T> {
     }
 
     /** The streaming iterator, with what it has seen so far. */
-    public static final class Items<T> implements Iterator<T> {
+    public static final class Items<T> extends Lookahead<T> {
         private final PagedIterable<T> list;
         private HttpPipeline.Call page;
         private Transport.Response response;
@@ -122,7 +122,6 @@ public final class PagedIterable<T> implements Iterable<T> {
         private int withinPage;
         private Set<String> previous = new HashSet<>();
         private Set<String> current = new HashSet<>();
-        private T next;
 
         Items(PagedIterable<T> list) {
             this.list = list;
@@ -156,10 +155,10 @@ public final class PagedIterable<T> implements Iterable<T> {
         }
 
         @Override
-        public boolean hasNext() {
-            while (next == null && !done) {
+        protected T compute() {
+            while (!done) {
                 try {
-                    next = advance();
+                    return advance();
                 } catch (DecodeException e) {
                     close();
                     if (++attempts > list.decodeRetries) {
@@ -178,17 +177,7 @@ public final class PagedIterable<T> implements Iterable<T> {
                     }
                 }
             }
-            return next != null;
-        }
-
-        @Override
-        public T next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            T t = next;
-            next = null;
-            return t;
+            return null;
         }
 
         /** The next item that is not a repeat, or null at the end of the list. */

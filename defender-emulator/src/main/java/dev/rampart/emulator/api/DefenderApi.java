@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.function.IntFunction;
 
@@ -492,59 +491,39 @@ public final class DefenderApi {
 
     /** Entities {@code start..end-1}, rendered on demand; a null rendering is skipped. */
     static Iterator<ObjectNode> range(int start, int end, IntFunction<ObjectNode> render) {
-        return new Iterator<>() {
+        return new Lookahead<>() {
             int i = start;
-            ObjectNode next;
 
             @Override
-            public boolean hasNext() {
-                while (next == null && i < end) {
-                    next = render.apply(i++);
+            protected ObjectNode compute() {
+                while (i < end) {
+                    ObjectNode n = render.apply(i++);
+                    if (n != null) {
+                        return n;
+                    }
                 }
-                return next != null;
-            }
-
-            @Override
-            public ObjectNode next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                ObjectNode n = next;
-                next = null;
-                return n;
+                return null;
             }
         };
     }
 
     static Iterator<ObjectNode> filter(Iterator<ObjectNode> in, java.util.function.Predicate<ObjectNode> keep) {
-        return new Iterator<>() {
-            ObjectNode next;
-
+        return new Lookahead<>() {
             @Override
-            public boolean hasNext() {
-                while (next == null && in.hasNext()) {
+            protected ObjectNode compute() {
+                while (in.hasNext()) {
                     ObjectNode n = in.next();
                     if (n != null && keep.test(n)) {
-                        next = n;
+                        return n;
                     }
                 }
-                return next != null;
-            }
-
-            @Override
-            public ObjectNode next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                ObjectNode n = next;
-                next = null;
-                return n;
+                return null;
             }
         };
     }
 
     /** Rows of every device in turn; one device's rows in memory at a time. */
-    static final class DeviceRows implements Iterator<ObjectNode> {
+    static final class DeviceRows extends Lookahead<ObjectNode> {
         private final int devices;
         private final IntFunction<List<ObjectNode>> rows;
         private int device;
@@ -556,19 +535,11 @@ public final class DefenderApi {
         }
 
         @Override
-        public boolean hasNext() {
+        protected ObjectNode compute() {
             while (!current.hasNext() && device < devices) {
                 current = rows.apply(device++).iterator();
             }
-            return current.hasNext();
-        }
-
-        @Override
-        public ObjectNode next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            return current.next();
+            return current.hasNext() ? current.next() : null;
         }
     }
 }

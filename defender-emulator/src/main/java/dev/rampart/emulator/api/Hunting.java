@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 
 /**
  * Advanced hunting over the {@code DeviceInfo} table (REFERENCE.md section 11): the legacy Defender
@@ -88,18 +87,17 @@ public final class Hunting {
 
     /** DeviceInfo rows, rendered lazily device by device. */
     Iterator<ObjectNode> rows(Instant now) {
-        return new Iterator<>() {
+        return new Lookahead<>() {
             int device;
             int report = REPORTS_PER_DEVICE;
             Device current;
-            ObjectNode next;
 
             @Override
-            public boolean hasNext() {
-                while (next == null) {
+            protected ObjectNode compute() {
+                while (true) {
                     if (report >= REPORTS_PER_DEVICE) {
                         if (device >= tenant.deviceCount()) {
-                            return false;
+                            return null;
                         }
                         current = tenant.device(device++, now);
                         report = current.onboarded() ? 0 : REPORTS_PER_DEVICE;
@@ -107,20 +105,9 @@ public final class Hunting {
                     }
                     Instant at = current.lastSeen().minus(Duration.ofDays(report++));
                     if (!at.isBefore(current.firstSeen()) && !at.isAfter(now)) {
-                        next = row(current, at);
+                        return row(current, at);
                     }
                 }
-                return true;
-            }
-
-            @Override
-            public ObjectNode next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                ObjectNode n = next;
-                next = null;
-                return n;
             }
         };
     }
