@@ -31,11 +31,27 @@ final class ODataList {
     }
 
     /**
-     * Where a client paging with {@code $skip} stopped: the iterator, the item read ahead to see whether there was more,
-     * and how many matching items lie before it. Kept so that the next page continues instead of skipping from the
-     * start again, which would make paging through millions of rows quadratic.
+     * Where a client paging with {@code $skip} stopped: the iterator, the last items served (so that a client that
+     * starts its next page a little early, to catch drift, is served too), the item read ahead to see whether there was
+     * more, and how many matching items lie before it. Kept so that the next page continues instead of skipping from
+     * the start again, which would make paging through millions of rows quadratic.
      */
-    record Cursor(Iterator<ObjectNode> iterator, ObjectNode pending, int position) {}
+    record Cursor(
+            Iterator<ObjectNode> iterator, java.util.ArrayDeque<ObjectNode> tail, ObjectNode pending, int position) {
+        static final int TAIL = 256;
+
+        /** The items from {@code start} on that this cursor still holds, or null when it cannot serve {@code start}. */
+        java.util.List<ObjectNode> from(int start) {
+            int first = position - tail.size();
+            if (start < first || start > position) {
+                return null;
+            }
+            java.util.List<ObjectNode> out = new java.util.ArrayList<>(tail).subList(start - first, tail.size());
+            java.util.List<ObjectNode> replay = new java.util.ArrayList<>(out);
+            replay.add(pending);
+            return replay;
+        }
+    }
 
     /** A few cursors per emulator, least recently used first out. */
     static final class Cursors {
@@ -48,13 +64,31 @@ final class ODataList {
             }
         };
 
-        synchronized Cursor take(String key, int position) {
+        /** The items to replay and the iterator to continue with, for a page starting at {@code start}; or null. */
+        synchronized Cursor take(String key, int start) {
             Cursor c = map.get(key);
-            if (c != null && c.position() == position) {
-                map.remove(key);
-                return c;
+            if (c == null) {
+                return null;
             }
-            return null;
+            java.util.List<ObjectNode> replay = c.from(start);
+            if (replay == null) {
+                return null;
+            }
+            map.remove(key);
+            Iterator<ObjectNode> rest = c.iterator();
+            Iterator<ObjectNode> head = replay.iterator();
+            Iterator<ObjectNode> joined = new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return head.hasNext() || rest.hasNext();
+                }
+
+                @Override
+                public ObjectNode next() {
+                    return head.hasNext() ? head.next() : rest.next();
+                }
+            };
+            return new Cursor(joined, new java.util.ArrayDeque<>(), null, start);
         }
 
         synchronized void put(String key, Cursor c) {
@@ -96,7 +130,6 @@ final class ODataList {
                 call.path() + "?" + call.linkWith("$skip", "").replaceFirst("^[^?]*\\?", "") + "#" + pageSize;
         Cursor cursor = cursors == null || seek || top != null ? null : cursors.take(cursorKey, start);
         Iterator<ObjectNode> it = cursor != null ? cursor.iterator() : source.from(seek ? start : 0);
-        ObjectNode pending = cursor != null ? cursor.pending() : null;
         int toSkip = seek || cursor != null ? 0 : start;
         String context = call.base() + "/api/$metadata#" + entitySet;
         call.stream(200, g -> {
@@ -106,13 +139,9 @@ final class ODataList {
             int skipped = 0;
             int written = 0;
             ObjectNode ahead = null;
-            ObjectNode e = pending;
-            while (e != null || it.hasNext()) {
-                if (e == null) {
-                    e = it.next();
-                }
-                ObjectNode current = e;
-                e = null;
+            java.util.ArrayDeque<ObjectNode> tail = new java.util.ArrayDeque<>();
+            while (it.hasNext()) {
+                ObjectNode current = it.next();
                 if (filter != null && !filter.test(current)) {
                     continue;
                 }
@@ -126,12 +155,18 @@ final class ODataList {
                 }
                 write(g, current, select);
                 written++;
+                if (cursors != null) {
+                    tail.addLast(current);
+                    if (tail.size() > Cursor.TAIL) {
+                        tail.removeFirst();
+                    }
+                }
             }
             g.writeEndArray();
             if (ahead != null && top == null) {
                 g.writeStringField("@odata.nextLink", call.linkWith("$skip", Integer.toString(skip + pageSize)));
                 if (cursors != null && !seek) {
-                    cursors.put(cursorKey, new Cursor(it, ahead, start + pageSize));
+                    cursors.put(cursorKey, new Cursor(it, tail, ahead, start + pageSize));
                 }
             }
             g.writeEndObject();
