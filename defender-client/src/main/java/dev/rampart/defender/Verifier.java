@@ -10,6 +10,7 @@ import dev.rampart.defender.error.DefenderException;
 import dev.rampart.defender.error.PermissionException;
 import dev.rampart.defender.http.HttpPipeline;
 import dev.rampart.defender.http.HttpPipeline.Auth;
+import dev.rampart.defender.http.RateLimiter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -82,7 +83,7 @@ final class Verifier {
             JsonNode body = client.getJson(
                     client.graph("/organization"),
                     "organization",
-                    RateLimiterQuotas.NONE,
+                    RateLimiter.Quota.NONE,
                     Auth.GRAPH,
                     DefenderClient.GRAPH_ORGANIZATION);
             return "organization "
@@ -92,14 +93,14 @@ final class Verifier {
             client.getJson(
                     client.graph("/users?$top=1&$select=id"),
                     "users",
-                    RateLimiterQuotas.NONE,
+                    RateLimiter.Quota.NONE,
                     Auth.GRAPH,
                     DefenderClient.GRAPH_USERS);
             try {
                 client.getJson(
                         client.graph("/groups?$top=1"),
                         "groups",
-                        RateLimiterQuotas.NONE,
+                        RateLimiter.Quota.NONE,
                         Auth.GRAPH,
                         DefenderClient.GRAPH_GROUPS);
             } catch (PermissionException e) {
@@ -189,11 +190,5 @@ final class Verifier {
         } catch (DefenderException e) {
             return new TokenFacts(null, null, List.of(), null, summary(e));
         }
-    }
-
-    /** Graph endpoints have no client-side quota. */
-    private static final class RateLimiterQuotas {
-        static final dev.rampart.defender.http.RateLimiter.Quota NONE =
-                dev.rampart.defender.http.RateLimiter.Quota.NONE;
     }
 }
