@@ -184,11 +184,14 @@ final class Entities {
     }
 
     static int severityRank(String s) {
-        return switch (s) {
-            case "Critical" -> 4;
-            case "High" -> 3;
-            case "Medium" -> 2;
-            case "Low" -> 1;
+        if (s == null || s.isEmpty()) {
+            return 0;
+        }
+        return switch (s.charAt(0)) { // Critical, High, Medium, Low: the first letter decides
+            case 'C' -> 4;
+            case 'H' -> 3;
+            case 'M' -> 2;
+            case 'L' -> 1;
             default -> 0;
         };
     }

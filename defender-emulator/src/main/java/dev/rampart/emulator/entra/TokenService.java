@@ -76,7 +76,7 @@ public final class TokenService {
     private final AppRegistration app;
     private final Clock wall;
     private final Duration fixedLifetime;
-    private final KeyPair keys;
+    private final java.util.concurrent.CompletableFuture<KeyPair> keys;
     private final String keyId;
     private final AtomicLong serial = new AtomicLong();
     private volatile long revokedUpTo = 0;
@@ -86,13 +86,21 @@ public final class TokenService {
         this.app = app;
         this.wall = wall;
         this.fixedLifetime = fixedLifetime;
-        try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-            g.initialize(2048);
-            this.keys = g.generateKeyPair();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        // An RSA key takes a few hundred milliseconds to make: make it while the emulator starts, not before.
+        this.keys = new java.util.concurrent.CompletableFuture<>();
+        Thread maker = new Thread(
+                () -> {
+                    try {
+                        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+                        g.initialize(2048);
+                        keys.complete(g.generateKeyPair());
+                    } catch (NoSuchAlgorithmException | RuntimeException e) {
+                        keys.completeExceptionally(e);
+                    }
+                },
+                "emulator-token-key");
+        maker.setDaemon(true);
+        maker.start();
         this.keyId = Hash.hex(Hash.of(tenant.seed(), 907), 16);
     }
 
@@ -411,7 +419,7 @@ public final class TokenService {
                         .build(),
                 claims.build());
         try {
-            jwt.sign(new RSASSASigner(keys.getPrivate()));
+            jwt.sign(new RSASSASigner(keys.join().getPrivate()));
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
@@ -448,7 +456,7 @@ public final class TokenService {
         JWTClaimsSet claims;
         try {
             jwt = SignedJWT.parse(authorization.substring(7).trim());
-            if (!jwt.verify(new RSASSAVerifier((RSAPublicKey) keys.getPublic()))) {
+            if (!jwt.verify(new RSASSAVerifier((RSAPublicKey) keys.join().getPublic()))) {
                 throw unauthorized(kind, "Token signature is invalid.");
             }
             claims = jwt.getJWTClaimsSet();
