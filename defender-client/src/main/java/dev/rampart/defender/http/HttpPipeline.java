@@ -237,31 +237,17 @@ public final class HttpPipeline {
     private DefenderException map(Call call, int status, ErrorBody e, String requestId, String url, String retryAfter) {
         String m = e.message() == null ? "" : e.message();
         String what = call.method() + " " + call.endpoint();
+        java.util.function.Function<String, DefenderException> plain =
+                summary -> new DefenderException(summary, status, requestId, call.method(), url, e.code(), m, null);
         switch (status) {
             case 401 -> {
                 if (m.contains("not provisioned")) {
-                    return new DefenderException(
-                            "Microsoft Defender for Endpoint is not provisioned in this tenant (no"
-                                    + " licence or no workspace): " + m,
-                            status,
-                            requestId,
-                            call.method(),
-                            url,
-                            e.code(),
-                            m,
-                            null);
+                    return plain.apply("Microsoft Defender for Endpoint is not provisioned in this tenant (no"
+                            + " licence or no workspace): " + m);
                 }
                 if (m.contains("No Tvm license")) {
-                    return new DefenderException(
-                            "This tenant has no Defender Vulnerability Management licence, so"
-                                    + " vulnerability and software data are not available",
-                            status,
-                            requestId,
-                            call.method(),
-                            url,
-                            e.code(),
-                            m,
-                            null);
+                    return plain.apply("This tenant has no Defender Vulnerability Management licence, so"
+                            + " vulnerability and software data are not available");
                 }
                 int aadsts = EntraErrors.code(m);
                 return new AuthenticationException(
@@ -319,16 +305,8 @@ public final class HttpPipeline {
                             url,
                             m);
                 }
-                return new DefenderException(
-                        what + " failed with " + status + (e.code() == null ? "" : " " + e.code())
-                                + (m.isEmpty() ? "" : ": " + m),
-                        status,
-                        requestId,
-                        call.method(),
-                        url,
-                        e.code(),
-                        m,
-                        null);
+                return plain.apply(what + " failed with " + status + (e.code() == null ? "" : " " + e.code())
+                        + (m.isEmpty() ? "" : ": " + m));
             }
         }
     }
