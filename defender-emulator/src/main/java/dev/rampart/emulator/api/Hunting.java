@@ -91,6 +91,7 @@ public final class Hunting {
             int device;
             int report = REPORTS_PER_DEVICE;
             Device current;
+            ObjectNode machine;
 
             @Override
             protected ObjectNode compute() {
@@ -99,21 +100,24 @@ public final class Hunting {
                         if (device >= tenant.deviceCount()) {
                             return null;
                         }
-                        current = tenant.device(device++, now);
+                        current = tenant.device(device, now);
+                        // one rendering per device serves its report rows: the fields taken from it (network, Entra
+                        // join, exposure, value, tags) are those of its current state
+                        machine = current.onboarded() ? Entities.machine(tenant, device, now) : null;
+                        device++;
                         report = current.onboarded() ? 0 : REPORTS_PER_DEVICE;
                         continue;
                     }
                     Instant at = current.lastSeen().minus(Duration.ofDays(report++));
                     if (!at.isBefore(current.firstSeen()) && !at.isAfter(now)) {
-                        return row(current, at);
+                        return row(current, machine, at);
                     }
                 }
             }
         };
     }
 
-    private ObjectNode row(Device d, Instant at) {
-        ObjectNode machine = Entities.machine(tenant, d.index(), at);
+    private ObjectNode row(Device d, ObjectNode machine, Instant at) {
         ObjectNode o = Call.JSON.createObjectNode();
         o.put("Timestamp", at.toString());
         o.put("DeviceId", d.id());
