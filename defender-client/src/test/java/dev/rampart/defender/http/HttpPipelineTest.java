@@ -196,7 +196,7 @@ class HttpPipelineTest {
     void errorsShouldRedactQueryValuesAndNeverShowTheToken() {
         transport.answers.add(Answer.of(400, "{\"error\":{\"code\":\"ODataError\",\"message\":\"bad\"}}"));
         DefenderException e = org.assertj.core.api.Assertions.catchThrowableOfType(
-                () -> pipeline.execute(call()), DefenderException.class);
+                DefenderException.class, () -> pipeline.execute(call()));
         assertThat(e.url()).isEqualTo("https://api.security.microsoft.com/api/machines?$filter=***");
         assertThat(e.getMessage())
                 .doesNotContain("secret")

@@ -522,6 +522,7 @@ class HuntingQueryTest {
     @Test
     void columnsTheQueryNeverUsesShouldNotBeReadFromTheInput() {
         Set<String> asked = new HashSet<>();
+        @SuppressWarnings("unchecked") // the anonymous class inherits ObjectNode's covariant deepCopy()
         ObjectNode row = new ObjectNode(JsonNodeFactory.instance) {
             private static final long serialVersionUID = 1L;
 
