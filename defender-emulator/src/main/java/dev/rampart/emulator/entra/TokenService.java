@@ -387,7 +387,8 @@ public final class TokenService {
         Duration lifetime = fixedLifetime != null
                 ? fixedLifetime
                 : Duration.ofMinutes(60 + Hash.below(Hash.of(tenant.seed(), 908, s), 31));
-        Instant exp = now.plus(lifetime);
+        // JWT times are whole seconds: round up, so a token is never expired sooner than its lifetime says
+        Instant exp = now.plus(lifetime).plusNanos(999_999_999).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         List<String> roles = new ArrayList<>();
         if (app.adminConsent()) {
             roles.addAll(kind == Kind.DEFENDER ? app.defenderRoles() : app.graphRoles());
