@@ -215,7 +215,7 @@ public final class PagedIterable<T> implements Iterable<T> {
                                 null,
                                 new JsonParseFailure("expected an item or the end of 'value'"));
                     }
-                    readRest();
+                    nextLink = leaveValue(parser, nextLink);
                 } catch (JsonParseFailure e) {
                     throw new DecodeException("undecodable page", 200, null, null, null, e);
                 } catch (JsonProcessingException e) {
@@ -253,42 +253,11 @@ public final class PagedIterable<T> implements Iterable<T> {
             pages++;
             try {
                 parser = FACTORY.createParser(response.body());
-                if (parser.nextToken() != JsonToken.START_OBJECT) {
-                    throw new JsonParseFailure("the body is not a JSON object");
-                }
-                while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = parser.currentName();
-                    JsonToken t = parser.nextToken();
-                    if (name.equals("value") && t == JsonToken.START_ARRAY) {
-                        return;
-                    }
-                    if (name.equals("@odata.nextLink")) {
-                        nextLink = parser.getValueAsString();
-                    } else {
-                        parser.skipChildren();
-                    }
-                }
-                throw new JsonParseFailure("no 'value' array");
+                nextLink = enterValue(parser);
             } catch (JsonParseFailure | JsonProcessingException e) {
                 throw new DecodeException("undecodable page", 200, null, null, null, e);
             } catch (IOException e) {
                 throw new DecodeException("the page ended early", 200, null, null, null, e);
-            }
-        }
-
-        /** After {@code value}: the remaining fields (Defender puts the next link there) and the end of the body. */
-        private void readRest() throws IOException {
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = parser.currentName();
-                parser.nextToken();
-                if (name.equals("@odata.nextLink")) {
-                    nextLink = parser.getValueAsString();
-                } else {
-                    parser.skipChildren();
-                }
-            }
-            if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
-                throw new JsonParseFailure("the body does not end where the JSON object ends");
             }
         }
 
@@ -401,42 +370,66 @@ public final class PagedIterable<T> implements Iterable<T> {
 
     private Raw<T> parse(InputStream body) {
         List<T> items = new ArrayList<>();
-        String nextLink = null;
-        boolean sawValue = false;
         try (JsonParser p = FACTORY.createParser(body)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new JsonParseFailure("the body is not a JSON object");
+            String nextLink = enterValue(p);
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.START_OBJECT) {
+                items.add(mapper.apply(p.readValueAsTree()));
             }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken t = p.nextToken();
-                if (name.equals("value") && t == JsonToken.START_ARRAY) {
-                    sawValue = true;
-                    while (p.nextToken() == JsonToken.START_OBJECT) {
-                        JsonNode item = p.readValueAsTree();
-                        items.add(mapper.apply(item));
-                    }
-                } else if (name.equals("@odata.nextLink")) {
-                    nextLink = p.getValueAsString();
-                } else {
-                    p.skipChildren();
-                }
+            if (t != JsonToken.END_ARRAY) {
+                throw new JsonParseFailure("expected an item or the end of 'value'");
             }
-            if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
-                throw new JsonParseFailure("the body does not end where the JSON object ends");
-            }
-        } catch (JsonProcessingException e) {
-            throw new DecodeException("undecodable page", 200, null, null, null, e);
-        } catch (JsonParseFailure e) {
+            return new Raw<>(items, leaveValue(p, nextLink));
+        } catch (JsonProcessingException | JsonParseFailure e) {
             throw new DecodeException("undecodable page", 200, null, null, null, e);
         } catch (IOException e) {
             throw new DecodeException("the page ended early", 200, null, null, null, e);
         }
-        if (!sawValue) {
-            throw new DecodeException(
-                    "undecodable page", 200, null, null, null, new JsonParseFailure("no 'value' array"));
+    }
+
+    /**
+     * Moves the parser of a list body to just inside its {@code value} array; returns the next link when the service
+     * put it before {@code value} (Graph does), else null.
+     */
+    static String enterValue(JsonParser p) throws IOException {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            throw new JsonParseFailure("the body is not a JSON object");
         }
-        return new Raw<>(items, nextLink);
+        String nextLink = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken t = p.nextToken();
+            if (name.equals("value") && t == JsonToken.START_ARRAY) {
+                return nextLink;
+            }
+            if (name.equals("@odata.nextLink")) {
+                nextLink = p.getValueAsString();
+            } else {
+                p.skipChildren();
+            }
+        }
+        throw new JsonParseFailure("no 'value' array");
+    }
+
+    /**
+     * Reads a list body from the end of its {@code value} array to its end: returns the next link found there
+     * (Defender puts it after {@code value}), else {@code before}. The body must end where its JSON object ends.
+     */
+    static String leaveValue(JsonParser p, String before) throws IOException {
+        String nextLink = before;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            p.nextToken();
+            if (name.equals("@odata.nextLink")) {
+                nextLink = p.getValueAsString();
+            } else {
+                p.skipChildren();
+            }
+        }
+        if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+            throw new JsonParseFailure("the body does not end where the JSON object ends");
+        }
+        return nextLink;
     }
 
     private static final class JsonParseFailure extends RuntimeException {
