@@ -1,0 +1,171 @@
+package dev.rampart.app.connector;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * How a connector's runs behave: the health-status rules (F12), how vulnerabilities are read, the alert overlap
+ * window and the bad-data threshold. Every field has a default; see docs/sync.md.
+ *
+ * @param gracePeriodDays days a device stays Inactive in Defender before Rampart deactivates it (0: on the next run)
+ * @param keepActiveWhileOtherSourceActive when true, an asset another source reports active stays active although
+ *     Defender reports it Inactive; when false Defender's word deactivates it
+ * @param fileExportAboveDevices above this many devices a full run reads vulnerabilities through the file export,
+ *     at or below it through the paged JSON export
+ * @param exportPageSize page size of the JSON exports (1 to 200,000)
+ * @param fullEveryDays an incremental run turns full when the last full run is this many days old (1 to 7)
+ * @param alertOverlapMinutes alerts are read from this long before the last alert update seen, so none is lost at
+ *     the cursor; the overlap's repeats are recognised and not imported twice
+ * @param maxBadRecords a kind of record may have this many invalid records before the run fails
+ * @param maxBadRecordPercent ... or this share of the kind's records, whichever allows more
+ * @param logonUsers {@code auto} (hunting when permitted, else per device), {@code hunting}, {@code per-device} or
+ *     {@code off}
+ * @param perDeviceLogonLimit at most this many per-device logon-user calls in a run (only new devices are asked)
+ */
+public record ConnectorOptions(
+        int gracePeriodDays,
+        boolean keepActiveWhileOtherSourceActive,
+        int fileExportAboveDevices,
+        int exportPageSize,
+        int fullEveryDays,
+        int alertOverlapMinutes,
+        int maxBadRecords,
+        double maxBadRecordPercent,
+        String logonUsers,
+        int perDeviceLogonLimit) {
+
+    public static final ConnectorOptions DEFAULTS =
+            new ConnectorOptions(0, true, 50_000, 100_000, 7, 10, 10, 1.0, "auto", 200);
+
+    private static final Set<String> LOGON_MODES = Set.of("auto", "hunting", "per-device", "off");
+
+    static ConnectorOptions parse(JsonNode node, String at, List<String> problems) {
+        if (node == null || node.isNull()) {
+            return DEFAULTS;
+        }
+        if (!node.isObject()) {
+            problems.add(at + " must be an object");
+            return DEFAULTS;
+        }
+        Set<String> known = Set.of(
+                "gracePeriodDays",
+                "keepActiveWhileOtherSourceActive",
+                "fileExportAboveDevices",
+                "exportPageSize",
+                "fullEveryDays",
+                "alertOverlapMinutes",
+                "maxBadRecords",
+                "maxBadRecordPercent",
+                "logonUsers",
+                "perDeviceLogonLimit");
+        List<String> unknown = new ArrayList<>();
+        node.fieldNames().forEachRemaining(k -> {
+            if (!known.contains(k)) {
+                unknown.add(k);
+            }
+        });
+        if (!unknown.isEmpty()) {
+            problems.add(at + " has unknown keys " + unknown + " (known: " + known.stream().sorted().toList() + ")");
+        }
+        ConnectorOptions d = DEFAULTS;
+        String logon = node.path("logonUsers").asText(d.logonUsers()).toLowerCase(Locale.ROOT);
+        if (!LOGON_MODES.contains(logon)) {
+            problems.add(at + ".logonUsers must be auto, hunting, per-device or off");
+        }
+        return new ConnectorOptions(
+                integer(node, "gracePeriodDays", d.gracePeriodDays(), 0, 365, at, problems),
+                bool(node, "keepActiveWhileOtherSourceActive", d.keepActiveWhileOtherSourceActive(), at, problems),
+                integer(node, "fileExportAboveDevices", d.fileExportAboveDevices(), 0, Integer.MAX_VALUE, at, problems),
+                integer(node, "exportPageSize", d.exportPageSize(), 1, 200_000, at, problems),
+                integer(node, "fullEveryDays", d.fullEveryDays(), 1, 7, at, problems),
+                integer(node, "alertOverlapMinutes", d.alertOverlapMinutes(), 0, 24 * 60, at, problems),
+                integer(node, "maxBadRecords", d.maxBadRecords(), 0, Integer.MAX_VALUE, at, problems),
+                number(node, "maxBadRecordPercent", d.maxBadRecordPercent(), at, problems),
+                logon,
+                integer(node, "perDeviceLogonLimit", d.perDeviceLogonLimit(), 0, 100_000, at, problems));
+    }
+
+    private static int integer(JsonNode node, String key, int dflt, int min, int max, String at, List<String> p) {
+        JsonNode v = node.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < min || v.asInt() > max) {
+            p.add(at + "." + key + " must be a whole number from " + min + " to " + max);
+            return dflt;
+        }
+        return v.asInt();
+    }
+
+    private static boolean bool(JsonNode node, String key, boolean dflt, String at, List<String> p) {
+        JsonNode v = node.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        if (!v.isBoolean()) {
+            p.add(at + "." + key + " must be true or false");
+            return dflt;
+        }
+        return v.asBoolean();
+    }
+
+    private static double number(JsonNode node, String key, double dflt, String at, List<String> p) {
+        JsonNode v = node.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        if (!v.isNumber() || v.asDouble() < 0 || v.asDouble() > 100) {
+            p.add(at + "." + key + " must be a number from 0 to 100");
+            return dflt;
+        }
+        return v.asDouble();
+    }
+
+    /** The number of bad records of one kind allowed among {@code total}. */
+    public long badRecordAllowance(long total) {
+        return Math.max(maxBadRecords, (long) Math.floor(total * maxBadRecordPercent / 100.0));
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("gracePeriodDays", gracePeriodDays);
+        o.put("keepActiveWhileOtherSourceActive", keepActiveWhileOtherSourceActive);
+        o.put("fileExportAboveDevices", fileExportAboveDevices);
+        o.put("exportPageSize", exportPageSize);
+        o.put("fullEveryDays", fullEveryDays);
+        o.put("alertOverlapMinutes", alertOverlapMinutes);
+        o.put("maxBadRecords", maxBadRecords);
+        o.put("maxBadRecordPercent", maxBadRecordPercent);
+        o.put("logonUsers", logonUsers);
+        o.put("perDeviceLogonLimit", perDeviceLogonLimit);
+        return o;
+    }
+
+    public static ConnectorOptions fromJson(JsonNode node) {
+        List<String> problems = new ArrayList<>();
+        ConnectorOptions o = parse(node, "options", problems);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("stored connector options are invalid: " + problems);
+        }
+        return o;
+    }
+
+    public ConnectorOptions withGracePeriodDays(int days) {
+        return new ConnectorOptions(
+                days,
+                keepActiveWhileOtherSourceActive,
+                fileExportAboveDevices,
+                exportPageSize,
+                fullEveryDays,
+                alertOverlapMinutes,
+                maxBadRecords,
+                maxBadRecordPercent,
+                logonUsers,
+                perDeviceLogonLimit);
+    }
+}

@@ -1,0 +1,33 @@
+package dev.rampart.app.project;
+
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** Projects (workspaces): every row of the inventory belongs to one. */
+public final class Projects {
+    private final JdbcClient jdbc;
+
+    public Projects(DataSource dataSource) {
+        this.jdbc = JdbcClient.create(dataSource);
+    }
+
+    /** The id of the project with this key, created (named after its key) when it does not exist yet. */
+    public long ensure(String key) {
+        jdbc.sql("insert into project (key, name) values (?, ?) on conflict (key) do nothing")
+                .params(key, key)
+                .update();
+        return jdbc.sql("select id from project where key = ?")
+                .param(key)
+                .query(Long.class)
+                .single();
+    }
+
+    /** The id of the project with this key. */
+    public long require(String key) {
+        return jdbc.sql("select id from project where key = ?")
+                .param(key)
+                .query(Long.class)
+                .optional()
+                .orElseThrow(() -> new IllegalArgumentException("no project '" + key + "'"));
+    }
+}

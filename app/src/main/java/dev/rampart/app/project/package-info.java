@@ -1,0 +1,2 @@
+/** Projects: the workspaces that own every connector, asset and finding. */
+package dev.rampart.app.project;

@@ -1,0 +1,44 @@
+package dev.rampart.app.sync;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Where a connector stands: its last full run, the time its findings are current to (the next changes export starts
+ * there), and the latest alert update applied. Saved in the apply transaction, so a failed run never moves it.
+ */
+record Checkpoint(Instant lastFullAt, Instant vulnerabilitiesAt, Instant alertsAt) {
+
+    static Checkpoint load(JdbcClient jdbc, long connectorId) {
+        return jdbc.sql("select last_full_at, vulnerabilities_at, alerts_at from connector_checkpoint"
+                        + " where connector_id = ?")
+                .param(connectorId)
+                .query((rs, n) -> new Checkpoint(
+                        instant(rs.getTimestamp(1)), instant(rs.getTimestamp(2)), instant(rs.getTimestamp(3))))
+                .optional()
+                .orElse(new Checkpoint(null, null, null));
+    }
+
+    void save(JdbcClient jdbc, long connectorId, long runId) {
+        jdbc.sql(
+                        """
+                        insert into connector_checkpoint (connector_id, last_full_at, vulnerabilities_at, alerts_at,
+                                                          last_run_id)
+                        values (?, ?, ?, ?, ?)
+                        on conflict (connector_id) do update set last_full_at = excluded.last_full_at,
+                            vulnerabilities_at = excluded.vulnerabilities_at, alerts_at = excluded.alerts_at,
+                            last_run_id = excluded.last_run_id
+                        """)
+                .params(connectorId, ts(lastFullAt), ts(vulnerabilitiesAt), ts(alertsAt), runId)
+                .update();
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+
+    private static Timestamp ts(Instant i) {
+        return i == null ? null : Timestamp.from(i);
+    }
+}

@@ -1,0 +1,466 @@
+package dev.rampart.app.sync;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rampart.app.connector.Connector;
+import dev.rampart.app.connector.ConnectorOptions;
+import dev.rampart.app.profile.Profiles;
+import dev.rampart.app.ticket.Tickets;
+import dev.rampart.defender.DefenderClient;
+import dev.rampart.defender.error.AuthenticationException;
+import dev.rampart.defender.error.DefenderException;
+import dev.rampart.defender.error.PermissionException;
+import dev.rampart.defender.http.CallStats;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+
+/**
+ * Runs imports. A run reads Defender into staging tables, then applies everything in one transaction; a run that
+ * fails at any point (API error after the client's retries, too much bad data, a database error, the process killed)
+ * leaves the inventory as it was, and the next run reaches the state a clean run would have. Never two runs of one
+ * connector at once, across processes: a PostgreSQL advisory lock is held for the whole run.
+ */
+public final class SyncEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(SyncEngine.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Advisory lock classes: 'RAMP' for a connector's run, 'RAPJ' for applying to a project. */
+    static final int RUN_LOCK = 0x52414D50;
+
+    static final int APPLY_LOCK = 0x5241504A;
+    /** The delta export accepts a start at most 14 days back; keep a day's margin. */
+    static final Duration DELTA_LIMIT = Duration.ofDays(13);
+
+    public enum Mode {
+        AUTO,
+        FULL,
+        INCREMENTAL
+    }
+
+    private final DataSource dataSource;
+    private final JdbcClient jdbc;
+    private final Clock clock;
+    private final Function<Connector, DefenderClient> clients;
+    private Consumer<String> applyHook = step -> {};
+
+    public SyncEngine(DataSource dataSource, Clock clock, Function<Connector, DefenderClient> clients) {
+        this.dataSource = dataSource;
+        this.jdbc = JdbcClient.create(dataSource);
+        this.clock = clock;
+        this.clients = clients;
+    }
+
+    /** For tests: called with the name of each apply step before it runs, inside the transaction. */
+    void applyHook(Consumer<String> hook) {
+        this.applyHook = hook;
+    }
+
+    /** Runs one import of a connector and returns its summary; a failed run's summary says why. */
+    public RunSummary run(Connector connector, Mode mode) {
+        if (!connector.enabled()) {
+            throw new SyncFailedException(
+                    SyncFailedException.Kind.TERMINAL,
+                    "connector '" + connector.name() + "' is disabled; enable it to import");
+        }
+        try (Connection lock = dataSource.getConnection()) {
+            if (!tryLock(lock, RUN_LOCK, connector.id())) {
+                throw new SyncFailedException(
+                        SyncFailedException.Kind.BUSY,
+                        "a run of connector '" + connector.name() + "' is already in progress");
+            }
+            try {
+                abandonDeadRuns(connector);
+                return runLocked(connector, mode);
+            } finally {
+                unlock(lock, RUN_LOCK, connector.id());
+            }
+        } catch (SQLException e) {
+            throw new SyncFailedException(
+                    SyncFailedException.Kind.RETRYABLE, "database error: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean tryLock(Connection c, int kind, long id) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("select pg_try_advisory_lock(?, ?)")) {
+            s.setInt(1, kind);
+            s.setInt(2, (int) id);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getBoolean(1);
+            }
+        }
+    }
+
+    private static void unlock(Connection c, int kind, long id) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("select pg_advisory_unlock(?, ?)")) {
+            s.setInt(1, kind);
+            s.setInt(2, (int) id);
+            s.execute();
+        }
+    }
+
+    /** Holding the connector's lock, any run still marked running belongs to a process that died. */
+    private void abandonDeadRuns(Connector connector) throws SQLException {
+        List<Long> dead = jdbc.sql(
+                        """
+                        update sync_run set state = 'failed', finished_at = now(),
+                               error = 'abandoned: the process running it stopped before it finished; nothing of it'
+                                       || ' was applied'
+                         where connector_id = ? and state = 'running' returning id
+                        """)
+                .param(connector.id())
+                .query(Long.class)
+                .list();
+        if (!dead.isEmpty()) {
+            try (Connection c = dataSource.getConnection()) {
+                for (long id : dead) {
+                    Staging.discard(c, id);
+                }
+            }
+            LOG.warn("marked {} abandoned run(s) of connector {} as failed: {}", dead.size(), connector.name(), dead);
+        }
+    }
+
+    private RunSummary runLocked(Connector connector, Mode mode) throws SQLException {
+        Instant at = clock.instant();
+        Checkpoint cp = Checkpoint.load(jdbc, connector.id());
+        ConnectorOptions options = connector.spec().options();
+        boolean full = mode == Mode.FULL
+                || cp.lastFullAt() == null
+                || cp.vulnerabilitiesAt() == null
+                || !cp.lastFullAt().plus(Duration.ofDays(options.fullEveryDays())).isAfter(at)
+                || cp.vulnerabilitiesAt().isBefore(at.minus(DELTA_LIMIT));
+        String kind = full ? "full" : "incremental";
+        long runId = jdbc.sql(
+                        """
+                        insert into sync_run (project_id, connector_id, source_name, kind, state, started_at,
+                                              heartbeat_at)
+                        values (?, ?, ?, ?, 'running', ?, now()) returning id
+                        """)
+                .params(
+                        connector.projectId(),
+                        connector.id(),
+                        "defender:" + connector.name(),
+                        kind,
+                        Timestamp.from(at))
+                .query(Long.class)
+                .single();
+        MDC.put("connector", connector.name());
+        MDC.put("run", String.valueOf(runId));
+        RunProgress progress = new RunProgress(jdbc, runId);
+        BadRecords bad = new BadRecords();
+        long started = System.nanoTime();
+        DefenderClient client = null;
+        CallStats.Snapshot before = null;
+        try (Connection stagingConnection = dataSource.getConnection()) {
+            if (mode == Mode.INCREMENTAL && full) {
+                progress.warning("an incremental run was asked for, but a full one is due (first run, last full run "
+                        + options.fullEveryDays() + "+ days ago, or changes older than the 14 days Defender keeps)");
+            }
+            LOG.info("{} run {} of connector {} started", kind, runId, connector.name());
+            client = clients.apply(connector);
+            before = client.stats().snapshot();
+            Staging staging = new Staging(stagingConnection, runId);
+            DefenderReader reader =
+                    new DefenderReader(client, staging, connector.spec().scope(), options, bad, progress);
+            reader.machines();
+            reader.vulnerabilityCatalog();
+            if (full) {
+                reader.findingsFull();
+            } else {
+                reader.findingsSince(cp.vulnerabilitiesAt());
+            }
+            boolean software = full && reader.software();
+            Instant alertsSince = full || cp.alertsAt() == null
+                    ? null
+                    : cp.alertsAt().minus(Duration.ofMinutes(options.alertOverlapMinutes()));
+            Instant alertsLatest = reader.alerts(alertsSince);
+            String logon = reader.logonUsers(newDevices(runId, connector.sourceId()));
+            bad.check(options);
+
+            progress.phase("applying");
+            RunContext ctx = new RunContext(
+                    runId,
+                    connector.projectId(),
+                    connector.sourceId(),
+                    connector.id(),
+                    at,
+                    true,
+                    true,
+                    options.gracePeriodDays(),
+                    full ? RunContext.Findings.FULL : RunContext.Findings.CHANGES,
+                    software,
+                    logon.equals("hunting") ? "all" : logon.equals("per-device") ? "staged" : "none",
+                    alertsLatest != null,
+                    true);
+            CallStats.Snapshot api = client.stats().snapshot().minus(before);
+            ObjectNode summary = apply(ctx, connector, progress, bad, api, started, full, alertsLatest, cp);
+            LOG.info("run {} of connector {} succeeded: {}", runId, connector.name(), summary);
+            return new RunSummary(summary);
+        } catch (RuntimeException | SQLException e) {
+            SyncFailedException failure = classify(e);
+            CallStats.Snapshot api = client == null || before == null
+                    ? null
+                    : client.stats().snapshot().minus(before);
+            ObjectNode summary = progress.summary(bad, api, started);
+            summary.put("state", "failed");
+            summary.put("error", failure.getMessage());
+            summary.put("errorKind", failure.kind().name().toLowerCase(java.util.Locale.ROOT));
+            fail(runId, summary, failure);
+            LOG.warn("run {} of connector {} failed ({}): {}", runId, connector.name(), failure.kind(),
+                    failure.getMessage());
+            return new RunSummary(summary);
+        } finally {
+            try (Connection c = dataSource.getConnection()) {
+                Staging.discard(c, runId);
+            } catch (SQLException e) {
+                LOG.warn("could not delete the staged rows of run {} (the next run will): {}", runId, e.getMessage());
+            }
+            MDC.remove("connector");
+            MDC.remove("run");
+        }
+    }
+
+    /** Devices in scope that this source has never reported (for per-device logon users). */
+    private List<String> newDevices(long runId, long sourceId) {
+        return jdbc.sql(
+                        """
+                        select s.machine_id from stage_machine s
+                         where s.run_id = ? and s.in_scope
+                           and not exists (select 1 from asset_source o
+                                            where o.source_id = ? and o.external_id = s.machine_id)
+                         order by s.machine_id
+                        """)
+                .params(runId, sourceId)
+                .query(String.class)
+                .list();
+    }
+
+    private ObjectNode apply(
+            RunContext ctx,
+            Connector connector,
+            RunProgress progress,
+            BadRecords bad,
+            CallStats.Snapshot api,
+            long started,
+            boolean full,
+            Instant alertsLatest,
+            Checkpoint cp)
+            throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                JdbcClient tx = JdbcClient.create(new SingleConnectionDataSource(c, true));
+                tx.sql("select pg_advisory_xact_lock(?, ?)")
+                        .params(APPLY_LOCK, (int) ctx.projectId())
+                        .query()
+                        .listOfRows();
+                applyHook.accept("assets");
+                AssetApply.apply(tx, ctx);
+                applyHook.accept("findings");
+                FindingApply.apply(tx, ctx);
+                applyHook.accept("tickets");
+                Tickets.followFindings(tx, ctx.projectId(), ctx.runId(), ctx.atTimestamp());
+                applyHook.accept("details");
+                DetailApply.apply(tx, ctx);
+                applyHook.accept("profiles");
+                Profiles.assign(
+                        tx, ctx.projectId(), connector.id(), ctx.sourceId(), false, ctx.atTimestamp());
+                applyHook.accept("checkpoint");
+                Instant alertsAt = alertsLatest == null
+                        ? cp.alertsAt()
+                        : cp.alertsAt() == null || alertsLatest.isAfter(cp.alertsAt()) ? alertsLatest : cp.alertsAt();
+                new Checkpoint(full ? ctx.at() : cp.lastFullAt(), ctx.at(), alertsAt)
+                        .save(tx, connector.id(), ctx.runId());
+                ObjectNode summary = progress.summary(bad, api, started);
+                ObjectNode changes = changeCounts(tx, ctx.runId());
+                summary.setAll(changes);
+                summary.put("assets", tx.sql("select count(*) from run_map").query(Long.class).single());
+                summary.put("state", "succeeded");
+                summary.put("durationMs", Duration.ofNanos(System.nanoTime() - started).toMillis());
+                tx.sql(
+                                """
+                                update sync_run set state = 'succeeded', phase = 'done', finished_at = now(),
+                                       heartbeat_at = now(), counts = cast(:counts as jsonb),
+                                       api = cast(:api as jsonb), bad_records = cast(:bad as jsonb)
+                                 where id = :id
+                                """)
+                        .param("counts", summary.toString())
+                        .param("api", RunProgress.api(api).toString())
+                        .param("bad", bad.toJson().toString())
+                        .param("id", ctx.runId())
+                        .update();
+                applyHook.accept("commit");
+                c.commit();
+                return summary;
+            } catch (RuntimeException | SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    /** The run's change events counted by kind, under the summary's names. */
+    static ObjectNode changeCounts(JdbcClient jdbc, long runId) {
+        ObjectNode o = JSON.createObjectNode();
+        String[][] names = {
+            {"asset.added", "assetsAdded"},
+            {"asset.deactivated", "assetsDeactivated"},
+            {"asset.reactivated", "assetsReactivated"},
+            {"finding.opened", "findingsOpened"},
+            {"finding.fixed", "findingsFixed"},
+            {"finding.reopened", "findingsReopened"},
+            {"finding.archived", "findingsArchived"},
+            {"alert.new", "alertsNew"},
+            {"alert.updated", "alertsUpdated"},
+            {"ticket.mitigated", "ticketsMitigated"},
+            {"ticket.reopened", "ticketsReopened"}
+        };
+        for (String[] n : names) {
+            o.put(n[1], 0);
+        }
+        jdbc.sql("select type, count(*) from change_event where run_id = ? group by type")
+                .param(runId)
+                .query((rs, i) -> {
+                    for (String[] n : names) {
+                        if (n[0].equals(rs.getString(1))) {
+                            o.put(n[1], rs.getLong(2));
+                        }
+                    }
+                    return null;
+                })
+                .list();
+        return o;
+    }
+
+    private void fail(long runId, ObjectNode summary, SyncFailedException failure) {
+        try {
+            jdbc.sql(
+                            """
+                            update sync_run set state = 'failed', finished_at = now(), heartbeat_at = now(),
+                                   counts = cast(:counts as jsonb), error = :error where id = :id
+                            """)
+                    .param("counts", summary.toString())
+                    .param("error", failure.getMessage())
+                    .param("id", runId)
+                    .update();
+        } catch (RuntimeException e) {
+            LOG.warn("could not record the failure of run {}: {}", runId, e.getMessage());
+        }
+    }
+
+    /** Terminal for credentials, permissions, configuration and bad data; retryable for the rest. */
+    static SyncFailedException classify(Exception e) {
+        if (e instanceof SyncFailedException s) {
+            return s;
+        }
+        if (e instanceof AuthenticationException || e instanceof PermissionException) {
+            return new SyncFailedException(SyncFailedException.Kind.TERMINAL, e.getMessage(), e);
+        }
+        if (e instanceof DefenderException d) {
+            boolean terminal = d.status() >= 400 && d.status() < 500 && d.status() != 408 && d.status() != 429;
+            return new SyncFailedException(
+                    terminal ? SyncFailedException.Kind.TERMINAL : SyncFailedException.Kind.RETRYABLE,
+                    e.getMessage(),
+                    e);
+        }
+        if (e instanceof org.springframework.dao.DataAccessException d) {
+            return new SyncFailedException(
+                    SyncFailedException.Kind.RETRYABLE,
+                    "database error: " + d.getMostSpecificCause().getMessage(),
+                    e);
+        }
+        if (e instanceof SQLException) {
+            return new SyncFailedException(
+                    SyncFailedException.Kind.RETRYABLE, "database error: " + e.getMessage(), e);
+        }
+        if (e instanceof IllegalArgumentException) {
+            return new SyncFailedException(SyncFailedException.Kind.TERMINAL, e.getMessage(), e);
+        }
+        return new SyncFailedException(
+                SyncFailedException.Kind.RETRYABLE,
+                e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()),
+                e);
+    }
+
+    /** Warnings and counts as the run goes, written to the run row so that others can follow it. */
+    static final class RunProgress implements Progress {
+        private final JdbcClient jdbc;
+        private final long runId;
+        private final ObjectNode counts = JSON.createObjectNode();
+        private final ArrayNode warnings = JSON.createArrayNode();
+        private String phase = "starting";
+
+        RunProgress(JdbcClient jdbc, long runId) {
+            this.jdbc = jdbc;
+            this.runId = runId;
+        }
+
+        @Override
+        public void phase(String phase) {
+            this.phase = phase;
+            save();
+        }
+
+        @Override
+        public void count(String key, long value) {
+            counts.put(key, value);
+            save();
+        }
+
+        @Override
+        public void warning(String message) {
+            LOG.warn(message);
+            warnings.add(message);
+            save();
+        }
+
+        private void save() {
+            ObjectNode c = counts.deepCopy();
+            c.set("warnings", warnings.deepCopy());
+            jdbc.sql("update sync_run set phase = ?, counts = cast(? as jsonb), heartbeat_at = now() where id = ?")
+                    .params(phase, c.toString(), runId)
+                    .update();
+        }
+
+        ObjectNode summary(BadRecords bad, CallStats.Snapshot api, long started) {
+            ObjectNode o = JSON.createObjectNode();
+            o.put("runId", runId);
+            o.set("fetched", counts.deepCopy());
+            o.set("badRecords", bad.toJson());
+            o.setAll(api(api));
+            o.set("warnings", warnings.deepCopy());
+            o.put("durationMs", Duration.ofNanos(System.nanoTime() - started).toMillis());
+            return o;
+        }
+
+        static ObjectNode api(CallStats.Snapshot api) {
+            ObjectNode o = JSON.createObjectNode();
+            if (api != null) {
+                o.put("apiCalls", api.calls());
+                o.put("apiRetries", api.retries());
+                o.put("throttled", api.throttled());
+                o.put("throttleWaits", api.limiterWaits());
+                o.put("throttleWaitSeconds", api.waited().toMillis() / 1000.0);
+            }
+            return o;
+        }
+    }
+}
