@@ -70,7 +70,8 @@ public record ConnectorOptions(
             }
         });
         if (!unknown.isEmpty()) {
-            problems.add(at + " has unknown keys " + unknown + " (known: " + known.stream().sorted().toList() + ")");
+            problems.add(at + " has unknown keys " + unknown + " (known: "
+                    + known.stream().sorted().toList() + ")");
         }
         ConnectorOptions d = DEFAULTS;
         String logon = node.path("logonUsers").asText(d.logonUsers()).toLowerCase(Locale.ROOT);

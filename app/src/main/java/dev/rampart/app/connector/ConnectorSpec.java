@@ -96,7 +96,8 @@ public record ConnectorSpec(
             }
         });
         if (!unknown.isEmpty()) {
-            problems.add("unknown keys " + unknown + " (known: " + KEYS.stream().sorted().toList() + ")");
+            problems.add("unknown keys " + unknown + " (known: "
+                    + KEYS.stream().sorted().toList() + ")");
         }
         String project = text(node, "project", true, problems);
         if (project != null && !PROJECT_KEY.matcher(project).matches()) {

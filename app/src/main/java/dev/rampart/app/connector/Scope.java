@@ -71,8 +71,8 @@ public record Scope(Kind kind, Set<String> values, boolean includeInactive, Set<
         }
         Set<String> values = strings(node.get("values"), at + ".values", problems);
         if (kind != Kind.ALL && values.isEmpty()) {
-            problems.add(at + ".values must name at least one " + kind.name().toLowerCase(Locale.ROOT)
-                    .replaceAll("s$", ""));
+            problems.add(at + ".values must name at least one "
+                    + kind.name().toLowerCase(Locale.ROOT).replaceAll("s$", ""));
         }
         if (kind == Kind.ALL && !values.isEmpty()) {
             problems.add(at + ".values has no meaning with kind all");

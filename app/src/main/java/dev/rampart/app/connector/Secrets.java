@@ -32,8 +32,8 @@ public final class Secrets {
                 }
                 return v;
             } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read the secret file " + p + ": "
-                        + e.getClass().getSimpleName());
+                throw new IllegalArgumentException(
+                        "cannot read the secret file " + p + ": " + e.getClass().getSimpleName());
             }
         }
         throw new IllegalArgumentException("a credential reference is env:NAME or file:PATH");

@@ -135,7 +135,9 @@ public final class Profiles {
 
     /** F15: the connector's profiles go (their assignments with them); its assets are classified like any other. */
     public static void removeFor(JdbcClient jdbc, long projectId, long connectorId, OffsetDateTime at) {
-        jdbc.sql("delete from profile where connector_id = ?").param(connectorId).update();
+        jdbc.sql("delete from profile where connector_id = ?")
+                .param(connectorId)
+                .update();
         classify(jdbc, projectId, at);
     }
 

@@ -160,8 +160,9 @@ final class DefenderReader {
                 }
             }
         }
-        if (m.lastIpAddress() != null && !m.lastIpAddress().isBlank() && seen.stream()
-                .noneMatch(s -> s.startsWith(m.lastIpAddress() + "/"))) {
+        if (m.lastIpAddress() != null
+                && !m.lastIpAddress().isBlank()
+                && seen.stream().noneMatch(s -> s.startsWith(m.lastIpAddress() + "/"))) {
             a.addObject().put("ip", m.lastIpAddress()).put("mac", "");
         }
         return a;
@@ -230,7 +231,10 @@ final class DefenderReader {
         long outside = 0;
         try (CopyWriter w = staging.open(Staging.FINDINGS, Staging.FINDING_COLUMNS)) {
             for (ExportVulnerability v : rows) {
-                if (v.deviceId() == null || v.deviceId().isBlank() || v.cveId() == null || v.cveId().isBlank()) {
+                if (v.deviceId() == null
+                        || v.deviceId().isBlank()
+                        || v.cveId() == null
+                        || v.cveId().isBlank()) {
                     bad.bad("findings", v.id(), "no device id or CVE id");
                     continue;
                 }
@@ -282,7 +286,9 @@ final class DefenderReader {
                     ? client.exportSoftwareInventoryFiles()
                     : client.exportSoftwareInventory(options.exportPageSize());
             for (SoftwareInventoryRow r : rows) {
-                if (r.deviceId() == null || r.deviceId().isBlank() || r.softwareName() == null
+                if (r.deviceId() == null
+                        || r.deviceId().isBlank()
+                        || r.softwareName() == null
                         || r.softwareName().isBlank()) {
                     bad.bad("software", r.deviceId(), "no device id or software name");
                     continue;

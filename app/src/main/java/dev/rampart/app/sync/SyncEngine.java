@@ -90,8 +90,7 @@ public final class SyncEngine {
                 unlock(lock, RUN_LOCK, connector.id());
             }
         } catch (SQLException e) {
-            throw new SyncFailedException(
-                    SyncFailedException.Kind.RETRYABLE, "database error: " + e.getMessage(), e);
+            throw new SyncFailedException(SyncFailedException.Kind.RETRYABLE, "database error: " + e.getMessage(), e);
         }
     }
 
@@ -143,7 +142,9 @@ public final class SyncEngine {
         boolean full = mode == Mode.FULL
                 || cp.lastFullAt() == null
                 || cp.vulnerabilitiesAt() == null
-                || !cp.lastFullAt().plus(Duration.ofDays(options.fullEveryDays())).isAfter(at)
+                || !cp.lastFullAt()
+                        .plus(Duration.ofDays(options.fullEveryDays()))
+                        .isAfter(at)
                 || cp.vulnerabilitiesAt().isBefore(at.minus(DELTA_LIMIT));
         String kind = full ? "full" : "incremental";
         long runId = jdbc.sql(
@@ -152,12 +153,7 @@ public final class SyncEngine {
                                               heartbeat_at)
                         values (?, ?, ?, ?, 'running', ?, now()) returning id
                         """)
-                .params(
-                        connector.projectId(),
-                        connector.id(),
-                        "defender:" + connector.name(),
-                        kind,
-                        Timestamp.from(at))
+                .params(connector.projectId(), connector.id(), "defender:" + connector.name(), kind, Timestamp.from(at))
                 .query(Long.class)
                 .single();
         MDC.put("connector", connector.name());
@@ -222,7 +218,11 @@ public final class SyncEngine {
             summary.put("error", failure.getMessage());
             summary.put("errorKind", failure.kind().name().toLowerCase(java.util.Locale.ROOT));
             fail(runId, summary, failure);
-            LOG.warn("run {} of connector {} failed ({}): {}", runId, connector.name(), failure.kind(),
+            LOG.warn(
+                    "run {} of connector {} failed ({}): {}",
+                    runId,
+                    connector.name(),
+                    failure.kind(),
                     failure.getMessage());
             return new RunSummary(summary);
         } finally {
@@ -279,8 +279,7 @@ public final class SyncEngine {
                 applyHook.accept("details");
                 DetailApply.apply(tx, ctx);
                 applyHook.accept("profiles");
-                Profiles.assign(
-                        tx, ctx.projectId(), connector.id(), ctx.sourceId(), false, ctx.atTimestamp());
+                Profiles.assign(tx, ctx.projectId(), connector.id(), ctx.sourceId(), false, ctx.atTimestamp());
                 applyHook.accept("checkpoint");
                 Instant alertsAt = alertsLatest == null
                         ? cp.alertsAt()
@@ -290,9 +289,13 @@ public final class SyncEngine {
                 ObjectNode summary = progress.summary(bad, api, started);
                 ObjectNode changes = changeCounts(tx, ctx.runId());
                 summary.setAll(changes);
-                summary.put("assets", tx.sql("select count(*) from run_map").query(Long.class).single());
+                summary.put(
+                        "assets",
+                        tx.sql("select count(*) from run_map").query(Long.class).single());
                 summary.put("state", "succeeded");
-                summary.put("durationMs", Duration.ofNanos(System.nanoTime() - started).toMillis());
+                summary.put(
+                        "durationMs",
+                        Duration.ofNanos(System.nanoTime() - started).toMillis());
                 tx.sql(
                                 """
                                 update sync_run set state = 'succeeded', phase = 'done', finished_at = now(),
@@ -388,8 +391,7 @@ public final class SyncEngine {
                     e);
         }
         if (e instanceof SQLException) {
-            return new SyncFailedException(
-                    SyncFailedException.Kind.RETRYABLE, "database error: " + e.getMessage(), e);
+            return new SyncFailedException(SyncFailedException.Kind.RETRYABLE, "database error: " + e.getMessage(), e);
         }
         if (e instanceof IllegalArgumentException) {
             return new SyncFailedException(SyncFailedException.Kind.TERMINAL, e.getMessage(), e);

@@ -13,7 +13,8 @@ class SyncEngineIT {
             System.out.println(run);
             assertThat(run.succeeded()).as(run.toString()).isTrue();
             assertThat(run.count("assetsAdded")).isEqualTo(60);
-            assertThat(f.count("select count(*) from asset where project_id = ?", f.projectId())).isEqualTo(60);
+            assertThat(f.count("select count(*) from asset where project_id = ?", f.projectId()))
+                    .isEqualTo(60);
             assertThat(run.count("findingsOpened")).isPositive();
             assertThat(f.findingStates()).containsOnlyKeys("open");
 

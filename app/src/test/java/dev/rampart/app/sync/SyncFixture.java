@@ -30,7 +30,11 @@ final class SyncFixture implements AutoCloseable {
     Connector connector;
 
     SyncFixture(int devices) {
-        this(DefenderEmulator.builder().devices(devices).seed(11).quotas("off").vulnerabilitiesPerDevice(12)
+        this(DefenderEmulator.builder()
+                .devices(devices)
+                .seed(11)
+                .quotas("off")
+                .vulnerabilitiesPerDevice(12)
                 .start(Instant.parse("2026-03-02T06:00:00Z")));
     }
 
@@ -115,7 +119,9 @@ final class SyncFixture implements AutoCloseable {
         };
         for (String q : queries) {
             b.append(q.substring(0, 30)).append('\n');
-            jdbc.sql(q).param(p).query((rs, n) -> {
+            jdbc.sql(q)
+                    .param(p)
+                    .query((rs, n) -> {
                         for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
                             b.append(rs.getString(i)).append('|');
                         }
