@@ -152,6 +152,59 @@ final class SyncFixture implements AutoCloseable {
         }
     }
 
+    /** An onboarded, Active device with at least one open vulnerability now. */
+    int vulnerableDevice() {
+        java.time.Instant now = emulator.clock().instant();
+        for (int i = 0; i < emulator.tenant().deviceCount(); i++) {
+            var d = emulator.tenant().device(i, now);
+            if (!"Active".equals(d.healthStatus())) {
+                continue;
+            }
+            List<String> cves = openCves(i);
+            if (!cves.isEmpty()) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("no Active device with vulnerabilities in the sandbox");
+    }
+
+    /** The CVEs open on a device in the sandbox now. */
+    List<String> openCves(int i) {
+        List<String> out = new java.util.ArrayList<>();
+        emulator.tenant()
+                .vulnerabilities(
+                        i, emulator.clock().instant(), r -> out.add(r.cve().id()));
+        return out;
+    }
+
+    /** Fixes ({@code add} false) or adds a CVE on a device in the sandbox, now. */
+    void vulnerability(int i, String cveId, boolean add) {
+        var cve = emulator.tenant().catalog().findCve(cveId);
+        emulator.tenant()
+                .state()
+                .overrideVulnerability(
+                        i,
+                        new dev.rampart.emulator.tenant.TenantState.VulnOverride(
+                                cve.index(), add, emulator.clock().instant()));
+    }
+
+    /** The state of the finding of a device and CVE (any product). */
+    String findingState(String machineId, String cveId) {
+        return jdbc.sql("select f.state from finding f join asset a on a.id = f.asset_id"
+                        + " where a.project_id = ? and a.defender_machine_id = ? and f.cve_id = ?")
+                .params(projectId(), machineId, cveId)
+                .query(String.class)
+                .single();
+    }
+
+    long eventCount(long runId, String type) {
+        return count("select count(*) from change_event where run_id = ? and type = ?", runId, type);
+    }
+
+    void advance(java.time.Duration d) {
+        emulator.advance(d);
+    }
+
     @Override
     public void close() {
         emulator.close();
