@@ -9,10 +9,12 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 public final class Connectors {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final DataSource dataSource;
     private final JdbcClient jdbc;
     private final Projects projects;
 
     public Connectors(DataSource dataSource) {
+        this.dataSource = dataSource;
         this.jdbc = JdbcClient.create(dataSource);
         this.projects = new Projects(dataSource);
     }
@@ -57,6 +59,53 @@ public final class Connectors {
                 .params(projectId, "defender:" + spec.name(), id)
                 .update();
         return find(id);
+    }
+
+    /**
+     * Enables or disables a connector (F15). Disabling stops its imports and deletes the profiles it created (the
+     * assets stay and are classified like any other); enabling recreates them from its assets. One transaction.
+     */
+    public Connector setEnabled(long id, boolean enabled, java.time.Instant at) {
+        Connector c = find(id);
+        var time = at.atOffset(java.time.ZoneOffset.UTC);
+        try (java.sql.Connection tx = dataSource.getConnection()) {
+            tx.setAutoCommit(false);
+            try {
+                JdbcClient t =
+                        JdbcClient.create(new org.springframework.jdbc.datasource.SingleConnectionDataSource(tx, true));
+                t.sql("select pg_advisory_xact_lock(?, ?)")
+                        .params(0x5241504A, (int) c.projectId())
+                        .query()
+                        .listOfRows();
+                t.sql("update connector set enabled = ?, updated_at = now() where id = ?")
+                        .params(enabled, id)
+                        .update();
+                if (enabled) {
+                    dev.rampart.app.profile.Profiles.assign(t, c.projectId(), id, c.sourceId(), true, time);
+                } else {
+                    dev.rampart.app.profile.Profiles.removeFor(t, c.projectId(), id, time);
+                }
+                tx.commit();
+            } catch (RuntimeException e) {
+                tx.rollback();
+                throw e;
+            } finally {
+                tx.setAutoCommit(true);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("could not change connector " + id + ": " + e.getMessage(), e);
+        }
+        return find(id);
+    }
+
+    /** The stored connector of a project and name. */
+    public java.util.Optional<Connector> find(String project, String name) {
+        return jdbc.sql("select c.id from connector c join project p on p.id = c.project_id"
+                        + " where p.key = ? and c.name = ?")
+                .params(project, name)
+                .query(Long.class)
+                .optional()
+                .map(this::find);
     }
 
     public Connector find(long id) {

@@ -78,7 +78,7 @@ public final class Profiles {
      * The ordinary classification: assets without an OS profile get one CLASS profile from their name and metadata;
      * assets that have an OS profile lose their CLASS one.
      */
-    static void classify(JdbcClient jdbc, long projectId, OffsetDateTime at) {
+    public static void classify(JdbcClient jdbc, long projectId, OffsetDateTime at) {
         jdbc.sql(
                         """
                         delete from profile_assignment pa using profile p

@@ -121,6 +121,8 @@ final class DefenderReader {
         }
         progress.count("machinesFetched", known.size());
         progress.count("machinesInScope", inScope.size());
+        progress.count("machineRepeatsDropped", it.duplicates());
+        progress.count("machinesRecoveredAtPageBoundaries", it.recovered());
         if (it.possibleGaps() > 0) {
             throw new SyncFailedException(
                     SyncFailedException.Kind.RETRYABLE,

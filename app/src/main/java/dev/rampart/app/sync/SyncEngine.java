@@ -205,7 +205,22 @@ public final class SyncEngine {
                     alertsLatest != null,
                     true);
             CallStats.Snapshot api = client.stats().snapshot().minus(before);
-            ObjectNode summary = apply(ctx, connector, progress, bad, api, started, full, alertsLatest, cp);
+            ObjectNode summary = apply(
+                    ctx,
+                    tx -> {
+                        Profiles.assign(tx, ctx.projectId(), connector.id(), ctx.sourceId(), false, ctx.atTimestamp());
+                        Instant alertsAt = alertsLatest == null
+                                ? cp.alertsAt()
+                                : cp.alertsAt() == null || alertsLatest.isAfter(cp.alertsAt())
+                                        ? alertsLatest
+                                        : cp.alertsAt();
+                        new Checkpoint(full ? ctx.at() : cp.lastFullAt(), ctx.at(), alertsAt)
+                                .save(tx, connector.id(), ctx.runId());
+                    },
+                    progress,
+                    bad,
+                    api,
+                    started);
             LOG.info("run {} of connector {} succeeded: {}", runId, connector.name(), summary);
             return new RunSummary(summary);
         } catch (RuntimeException | SQLException e) {
@@ -251,16 +266,17 @@ public final class SyncEngine {
                 .list();
     }
 
-    private ObjectNode apply(
+    /**
+     * Applies a staged run in one transaction: assets, findings, tickets, details, then the source's own steps
+     * ({@code sourceSteps}: profiles, checkpoint), then the run row. Nothing is visible to others before the commit.
+     */
+    ObjectNode apply(
             RunContext ctx,
-            Connector connector,
+            Consumer<JdbcClient> sourceSteps,
             RunProgress progress,
             BadRecords bad,
             CallStats.Snapshot api,
-            long started,
-            boolean full,
-            Instant alertsLatest,
-            Checkpoint cp)
+            long started)
             throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -278,14 +294,8 @@ public final class SyncEngine {
                 Tickets.followFindings(tx, ctx.projectId(), ctx.runId(), ctx.atTimestamp());
                 applyHook.accept("details");
                 DetailApply.apply(tx, ctx);
-                applyHook.accept("profiles");
-                Profiles.assign(tx, ctx.projectId(), connector.id(), ctx.sourceId(), false, ctx.atTimestamp());
-                applyHook.accept("checkpoint");
-                Instant alertsAt = alertsLatest == null
-                        ? cp.alertsAt()
-                        : cp.alertsAt() == null || alertsLatest.isAfter(cp.alertsAt()) ? alertsLatest : cp.alertsAt();
-                new Checkpoint(full ? ctx.at() : cp.lastFullAt(), ctx.at(), alertsAt)
-                        .save(tx, connector.id(), ctx.runId());
+                applyHook.accept("source");
+                sourceSteps.accept(tx);
                 ObjectNode summary = progress.summary(bad, api, started);
                 ObjectNode changes = changeCounts(tx, ctx.runId());
                 summary.setAll(changes);
@@ -353,7 +363,7 @@ public final class SyncEngine {
         return o;
     }
 
-    private void fail(long runId, ObjectNode summary, SyncFailedException failure) {
+    void fail(long runId, ObjectNode summary, SyncFailedException failure) {
         try {
             jdbc.sql(
                             """

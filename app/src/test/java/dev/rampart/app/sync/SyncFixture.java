@@ -39,7 +39,12 @@ final class SyncFixture implements AutoCloseable {
     }
 
     SyncFixture(DefenderEmulator.Builder builder) {
-        this.emulator = builder.start();
+        this(builder.start());
+    }
+
+    /** A second project on the same sandbox (to compare a clean run with a troubled one). */
+    SyncFixture(DefenderEmulator emulator) {
+        this.emulator = emulator;
         Map<String, String> env = Map.of("MDE_SECRET", emulator.clientSecret());
         this.engine = new SyncEngine(dataSource, emulator.clock(), c -> c.spec().client(env::get));
         this.connector = connector("{}", "{\"kind\":\"all\"}");
@@ -150,6 +155,35 @@ final class SyncFixture implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException(e);
         }
+    }
+
+    /** What the inventory says, source by source, in a form two projects can be compared by. */
+    List<String> normalized() {
+        return jdbc.sql(
+                        """
+                        select 'asset ' || a.defender_machine_id || ' ' || a.active || ' ' || coalesce(a.health_status, '')
+                          from asset a where a.project_id = :p
+                        union all
+                        select 'finding ' || a.defender_machine_id || ' ' || x.cve_id || ' ' || x.product_name || ' '
+                               || x.product_version || ' ' || x.state || ' ' || coalesce(x.fixed_at::text, '')
+                          from finding x join asset a on a.id = x.asset_id where x.project_id = :p
+                        union all
+                        select 'alert ' || alert_id || ' ' || coalesce(status, '') from alert where project_id = :p
+                        union all
+                        select 'software ' || a.defender_machine_id || ' ' || s.software_key || ' ' || s.version
+                          from asset_software s join asset a on a.id = s.asset_id where a.project_id = :p
+                        union all
+                        select 'logon ' || a.defender_machine_id || ' ' || l.account_name
+                          from logon_user l join asset a on a.id = l.asset_id where a.project_id = :p
+                        union all
+                        select 'profile ' || a.defender_machine_id || ' ' || p.kind || ' ' || p.name
+                          from profile_assignment pa join profile p on p.id = pa.profile_id
+                          join asset a on a.id = pa.asset_id where a.project_id = :p
+                        order by 1
+                        """)
+                .param("p", projectId())
+                .query(String.class)
+                .list();
     }
 
     /** An onboarded, Active device with at least one open vulnerability now. */

@@ -1,0 +1,224 @@
+package dev.rampart.app;
+
+import dev.rampart.app.connector.Connector;
+import dev.rampart.app.connector.ConnectorSpec;
+import dev.rampart.app.connector.Connectors;
+import dev.rampart.app.connector.ScopePreview;
+import dev.rampart.app.database.Database;
+import dev.rampart.app.export.Exporter;
+import dev.rampart.app.sync.PushImport;
+import dev.rampart.app.sync.RunSummary;
+import dev.rampart.app.sync.SyncEngine;
+import dev.rampart.app.sync.SyncFailedException;
+import dev.rampart.defender.DefenderClient;
+import dev.rampart.defender.error.DefenderException;
+import java.io.BufferedOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The command line of the app module. Every command works without a server, on the configured PostgreSQL
+ * ({@code --db}) or the embedded one in {@code $RAMPART_HOME} (default {@code ~/.rampart}).
+ *
+ * <pre>
+ * rampart sync --connector-file connector.json [--db JDBC_URL] [--full|--incremental]
+ * rampart export assets|findings|events [--db JDBC_URL] [--format jsonl|csv] [--project KEY]
+ * rampart preview --connector-file connector.json
+ * rampart import --project KEY --file import.json [--db JDBC_URL]
+ * </pre>
+ *
+ * Exit codes: 0 done, 1 the run failed (its summary says why), 2 the command line or a file is wrong.
+ */
+public final class Rampart {
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Map<String, String> env;
+
+    Rampart(PrintStream out, PrintStream err, Map<String, String> env) {
+        this.out = out;
+        this.err = err;
+        this.env = env;
+    }
+
+    public static void main(String[] args) {
+        int code = new Rampart(System.out, System.err, System.getenv()).run(args);
+        System.out.flush();
+        System.exit(code);
+    }
+
+    int run(String[] args) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
+            usage();
+            return args.length == 0 ? 2 : 0;
+        }
+        try {
+            return switch (args[0]) {
+                case "sync" -> sync(options(args, 1, Set.of("connector-file", "db"), Set.of("full", "incremental")));
+                case "export" -> export(args);
+                case "preview" -> preview(options(args, 1, Set.of("connector-file", "limit"), Set.of()));
+                case "import" -> importPush(options(args, 1, Set.of("project", "file", "db"), Set.of()));
+                default -> {
+                    err.println("rampart: unknown command '" + args[0] + "'");
+                    usage();
+                    yield 2;
+                }
+            };
+        } catch (ConnectorSpec.InvalidConnectorException e) {
+            err.println("rampart: " + e.getMessage());
+            return 2;
+        } catch (UsageException e) {
+            err.println("rampart: " + e.getMessage());
+            return 2;
+        } catch (SyncFailedException e) {
+            err.println("rampart: " + e.getMessage());
+            return 1;
+        } catch (DefenderException | IllegalArgumentException | IllegalStateException e) {
+            err.println("rampart: " + e.getMessage());
+            return 1;
+        } catch (Exception e) {
+            err.println("rampart: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    private static Map<String, String> options(String[] args, int from, Set<String> valued, Set<String> flags) {
+        Map<String, String> o = new HashMap<>();
+        for (int i = from; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--")) {
+                throw new UsageException("unexpected argument '" + a + "'");
+            }
+            String name = a.substring(2);
+            String value = null;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            }
+            if (flags.contains(name)) {
+                o.put(name, "true");
+            } else if (valued.contains(name)) {
+                if (value == null) {
+                    if (i + 1 >= args.length) {
+                        throw new UsageException("--" + name + " needs a value");
+                    }
+                    value = args[++i];
+                }
+                o.put(name, value);
+            } else {
+                throw new UsageException("unknown option --" + name);
+            }
+        }
+        return o;
+    }
+
+    private Path home() {
+        String h = env.get("RAMPART_HOME");
+        return h == null || h.isBlank() ? Path.of(System.getProperty("user.home"), ".rampart") : Path.of(h);
+    }
+
+    private Database database(String url) {
+        return Database.open(url, home());
+    }
+
+    private int sync(Map<String, String> o) {
+        String file = require(o, "connector-file");
+        if (o.containsKey("full") && o.containsKey("incremental")) {
+            throw new UsageException("give --full or --incremental, not both");
+        }
+        ConnectorSpec spec = ConnectorSpec.read(Path.of(file));
+        SyncEngine.Mode mode = o.containsKey("full")
+                ? SyncEngine.Mode.FULL
+                : o.containsKey("incremental") ? SyncEngine.Mode.INCREMENTAL : SyncEngine.Mode.AUTO;
+        try (Database db = database(o.get("db"))) {
+            Connectors connectors = new Connectors(db.dataSource());
+            Connector connector = connectors.save(spec);
+            if (connector.enabled() != spec.enabled()) {
+                connector = connectors.setEnabled(
+                        connector.id(), spec.enabled(), Clock.systemUTC().instant());
+            }
+            if (!connector.enabled()) {
+                err.println("rampart: connector '" + spec.name() + "' is disabled (\"enabled\": false): no import;"
+                        + " its profiles were removed, its assets kept");
+                return 1;
+            }
+            SyncEngine engine = new SyncEngine(
+                    db.dataSource(), Clock.systemUTC(), c -> c.spec().client(env::get));
+            RunSummary summary = engine.run(connector, mode);
+            summary.json().put("project", spec.project());
+            summary.json().put("connector", spec.name());
+            out.println(summary.json().toString());
+            return summary.succeeded() ? 0 : 1;
+        }
+    }
+
+    private int export(String[] args) throws Exception {
+        if (args.length < 2 || args[1].startsWith("--")) {
+            throw new UsageException("export what? rampart export assets|findings|events [--format jsonl|csv]");
+        }
+        Exporter.Kind kind = Exporter.kind(args[1]);
+        Map<String, String> o = options(args, 2, Set.of("db", "format", "project"), Set.of());
+        Exporter.Format format = Exporter.format(o.getOrDefault("format", "jsonl"));
+        try (Database db = database(o.get("db"))) {
+            OutputStream stream = new BufferedOutputStream(out, 1 << 16);
+            long n = new Exporter(db.dataSource()).export(kind, format, o.get("project"), stream);
+            stream.flush();
+            err.println("exported " + n + " " + args[1]);
+            return 0;
+        }
+    }
+
+    private int preview(Map<String, String> o) {
+        ConnectorSpec spec = ConnectorSpec.read(Path.of(require(o, "connector-file")));
+        int limit = Integer.parseInt(o.getOrDefault("limit", "1000"));
+        DefenderClient client = spec.client(env::get);
+        out.println(ScopePreview.preview(client, spec.scope(), limit).toPrettyString());
+        return 0;
+    }
+
+    private int importPush(Map<String, String> o) throws Exception {
+        String project = require(o, "project");
+        Path file = Path.of(require(o, "file"));
+        try (Database db = database(o.get("db"));
+                InputStream in = Files.newInputStream(file)) {
+            RunSummary summary = new PushImport(db.dataSource(), Clock.systemUTC()).run(project, in);
+            out.println(summary.json().toString());
+            return summary.succeeded() ? 0 : 1;
+        }
+    }
+
+    private static String require(Map<String, String> o, String name) {
+        String v = o.get(name);
+        if (v == null || v.isBlank()) {
+            throw new UsageException("--" + name + " is required");
+        }
+        return v;
+    }
+
+    private void usage() {
+        List<String> lines = new ArrayList<>();
+        lines.add("usage: rampart sync --connector-file connector.json [--db JDBC_URL] [--full|--incremental]");
+        lines.add("       rampart export assets|findings|events [--db JDBC_URL] [--format jsonl|csv] [--project KEY]");
+        lines.add("       rampart preview --connector-file connector.json [--limit N]");
+        lines.add("       rampart import --project KEY --file import.json [--db JDBC_URL]");
+        lines.add("Without --db: the embedded PostgreSQL in $RAMPART_HOME (default ~/.rampart). See docs/sync.md.");
+        lines.forEach(err::println);
+    }
+}

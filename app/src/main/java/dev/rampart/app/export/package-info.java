@@ -1,0 +1,2 @@
+/** Exports of the inventory (assets, findings, change events) as JSON lines or CSV, streamed from a cursor. */
+package dev.rampart.app.export;
