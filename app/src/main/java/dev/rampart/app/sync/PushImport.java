@@ -103,9 +103,11 @@ public final class PushImport {
         SyncEngine.RunProgress progress = new SyncEngine.RunProgress(jdbc, runId);
         BadRecords bad = new BadRecords();
         long started = System.nanoTime();
-        try (Connection staging = dataSource.getConnection()) {
+        try (Connection staging = dataSource.getConnection();
+                Connection findingStaging = dataSource.getConnection()) {
             progress.phase("reading");
-            Header header = stage(body, new Staging(staging, runId), bad, progress);
+            // One COPY at a time per connection: devices and their findings stream side by side on two.
+            Header header = stage(body, new Staging(staging, runId), new Staging(findingStaging, runId), bad, progress);
             bad.check(ConnectorOptions.DEFAULTS);
             long sourceId = source(projectId, header.source());
             jdbc.sql("update sync_run set source_name = ? where id = ?")
@@ -163,14 +165,14 @@ public final class PushImport {
 
     private record Header(String source, boolean complete) {}
 
-    private Header stage(InputStream body, Staging staging, BadRecords bad, Progress progress)
+    private Header stage(InputStream body, Staging staging, Staging findingStaging, BadRecords bad, Progress progress)
             throws IOException, SQLException {
         String source = null;
         boolean complete = false;
         long assets = 0;
         try (JsonParser p = JSON.createParser(body);
                 CopyWriter machines = staging.open(Staging.MACHINES, Staging.MACHINE_COLUMNS);
-                CopyWriter findings = staging.open(Staging.FINDINGS, Staging.FINDING_COLUMNS)) {
+                CopyWriter findings = findingStaging.open(Staging.FINDINGS, Staging.FINDING_COLUMNS)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw invalid("the import must be a JSON object with source and assets");
             }
