@@ -1,0 +1,192 @@
+package dev.rampart.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rampart.app.database.TestDatabase;
+import dev.rampart.emulator.DefenderEmulator;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line: sync prints one summary object, export prints the documented keys, errors are sentences. */
+class RampartCliIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static DefenderEmulator emulator;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void sandbox() {
+        emulator = DefenderEmulator.builder()
+                .devices(40)
+                .seed(9)
+                .quotas("off")
+                .vulnerabilitiesPerDevice(8)
+                .start(Instant.parse("2026-03-02T06:00:00Z"))
+                .start();
+    }
+
+    @AfterAll
+    static void stop() {
+        emulator.close();
+    }
+
+    record Result(int code, String out, String err) {}
+
+    private Result rampart(Map<String, String> env, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = new Rampart(
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8),
+                        env)
+                .run(args);
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private Path connectorFile(String project, String extra) throws Exception {
+        Path file = dir.resolve(project + ".json");
+        Files.writeString(
+                file,
+                """
+                {"project": "%s", "name": "acme-prod", "tenantId": "%s", "clientId": "%s", "secretEnv": "MDE_SECRET",
+                 "sandbox": "%s", "scope": {"kind": "all"}%s}
+                """
+                        .formatted(project, emulator.tenantId(), emulator.clientId(), emulator.baseUrl(), extra));
+        return file;
+    }
+
+    private Map<String, String> env() {
+        Map<String, String> env = new HashMap<>();
+        env.put("MDE_SECRET", emulator.clientSecret());
+        env.put("RAMPART_HOME", dir.resolve("home").toString());
+        return env;
+    }
+
+    @Test
+    void syncShouldPrintTheRunSummaryAndExportShouldPrintTheDocumentedKeys() throws Exception {
+        String db = TestDatabase.url();
+        org.junit.jupiter.api.Assumptions.assumeTrue(db != null, "needs the machine's PostgreSQL");
+        Path file = connectorFile("cli-" + ProcessHandle.current().pid(), "");
+
+        Result sync = rampart(env(), "sync", "--connector-file", file.toString(), "--db", db, "--full");
+
+        assertThat(sync.code()).as(sync.err()).isZero();
+        JsonNode summary = JSON.readTree(sync.out());
+        for (String key : List.of(
+                "assets",
+                "findingsOpened",
+                "findingsFixed",
+                "findingsReopened",
+                "findingsArchived",
+                "assetsDeactivated",
+                "assetsReactivated",
+                "apiCalls",
+                "throttleWaits",
+                "durationMs")) {
+            assertThat(summary.has(key)).as(key + " in " + summary).isTrue();
+        }
+        assertThat(summary.path("assets").asInt()).isEqualTo(40);
+        assertThat(sync.out().strip().lines()).hasSize(1);
+        assertThat(sync.out() + sync.err()).doesNotContain(emulator.clientSecret());
+
+        String project = "cli-" + ProcessHandle.current().pid();
+        Result findings = rampart(env(), "export", "findings", "--db", db, "--format", "jsonl", "--project", project);
+        assertThat(findings.code()).as(findings.err()).isZero();
+        List<String> lines = findings.out().lines().toList();
+        assertThat(lines).hasSize(summary.path("findingsOpened").asInt());
+        JsonNode first = JSON.readTree(lines.get(0));
+        for (String key : List.of(
+                "defenderMachineId", "cveId", "productName", "productVersion", "state", "firstSeen", "fixedAt")) {
+            assertThat(first.has(key)).as(key + " in " + first).isTrue();
+        }
+
+        Result assets = rampart(env(), "export", "assets", "--db", db, "--project", project);
+        JsonNode asset = JSON.readTree(assets.out().lines().findFirst().orElseThrow());
+        for (String key : List.of("defenderMachineId", "name", "active", "healthStatus", "sources")) {
+            assertThat(asset.has(key)).as(key + " in " + asset).isTrue();
+        }
+        assertThat(asset.path("sources").get(0).path("name").asText()).isEqualTo("defender:acme-prod");
+
+        Result events = rampart(env(), "export", "events", "--db", db, "--project", project);
+        JsonNode event = JSON.readTree(events.out().lines().findFirst().orElseThrow());
+        for (String key : List.of("type", "runId", "at", "assetId", "defenderMachineId")) {
+            assertThat(event.has(key)).as(key + " in " + event).isTrue();
+        }
+
+        Result csv = rampart(env(), "export", "findings", "--db", db, "--format", "csv", "--project", project);
+        assertThat(csv.out().lines().findFirst().orElseThrow()).startsWith("project,id,defenderMachineId,");
+        assertThat(csv.out().lines().count()).isEqualTo(lines.size() + 1);
+    }
+
+    @Test
+    void syncWithoutDbShouldUseTheEmbeddedPostgresInRampartHomeAndKeepItsData() throws Exception {
+        Path file = connectorFile("embedded", "");
+
+        Result first = rampart(env(), "sync", "--connector-file", file.toString());
+        Result second = rampart(env(), "sync", "--connector-file", file.toString(), "--incremental");
+
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(second.code()).as(second.err()).isZero();
+        assertThat(JSON.readTree(second.out()).path("assetsAdded").asInt())
+                .as("the data survived")
+                .isZero();
+        assertThat(dir.resolve("home/postgres/PG_VERSION")).exists();
+    }
+
+    @Test
+    void wrongSecretShouldFailTheRunWithASentenceAndExitNonZero() throws Exception {
+        String db = TestDatabase.url();
+        org.junit.jupiter.api.Assumptions.assumeTrue(db != null, "needs the machine's PostgreSQL");
+        Path file = connectorFile("cli-wrong-" + ProcessHandle.current().pid(), "");
+        Map<String, String> env = env();
+        env.put("MDE_SECRET", "not-the-secret-123");
+
+        Result r = rampart(env, "sync", "--connector-file", file.toString(), "--db", db);
+
+        assertThat(r.code()).isEqualTo(1);
+        JsonNode summary = JSON.readTree(r.out());
+        assertThat(summary.path("state").asText()).isEqualTo("failed");
+        assertThat(summary.path("errorKind").asText()).isEqualTo("terminal");
+        assertThat(summary.path("error").asText()).containsIgnoringCase("secret");
+        assertThat(r.out() + r.err()).doesNotContain("not-the-secret-123");
+    }
+
+    @Test
+    void badConnectorFileShouldNameEveryProblemAndExitTwo() throws Exception {
+        Path file = dir.resolve("bad.json");
+        Files.writeString(file, "{\"project\": \"Acme!\", \"name\": \"x\", \"tenantid\": \"t\", \"secret\": \"s\"}");
+
+        Result r = rampart(env(), "sync", "--connector-file", file.toString());
+
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err())
+                .contains("unknown keys [tenantid, secret]")
+                .contains("tenantId is required")
+                .contains("clientId is required")
+                .contains("project must be")
+                .contains("give exactly one of secretEnv");
+    }
+
+    @Test
+    void unknownCommandAndMissingOptionsShouldBeUsageErrors() {
+        assertThat(rampart(env(), "frobnicate").code()).isEqualTo(2);
+        Result r = rampart(env(), "sync");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--connector-file is required");
+        assertThat(rampart(env(), "export", "widgets").err()).contains("assets, findings or events");
+    }
+}
