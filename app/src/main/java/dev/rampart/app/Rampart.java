@@ -164,9 +164,22 @@ public final class Rampart {
             RunSummary summary = engine.run(connector, mode);
             summary.json().put("project", spec.project());
             summary.json().put("connector", spec.name());
+            summary.json().put("peakHeapMb", peakHeapMb());
             out.println(summary.json().toString());
             return summary.succeeded() ? 0 : 1;
         }
+    }
+
+    /** The sum of the heap pools' peak use: an upper bound of the process's peak heap, for benchmarks. */
+    static long peakHeapMb() {
+        long bytes = 0;
+        for (java.lang.management.MemoryPoolMXBean pool :
+                java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getPeakUsage() != null) {
+                bytes += pool.getPeakUsage().getUsed();
+            }
+        }
+        return bytes >> 20;
     }
 
     private int export(String[] args) throws Exception {

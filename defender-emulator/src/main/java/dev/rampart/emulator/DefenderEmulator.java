@@ -357,6 +357,13 @@ public final class DefenderEmulator implements AutoCloseable {
 
     private void handle(HttpExchange exchange) {
         Call call = new Call(exchange);
+        // The service's time, which a client needs for the delta export's sinceTime. Real services tell it in Date
+        // (RFC 9110 section 6.6.1); the JDK's server writes Date from the host clock, so the sandbox's own clock,
+        // which may be frozen or fast, goes in Sandbox-Date.
+        call.header(
+                "Sandbox-Date",
+                java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                        clock.instant().atOffset(java.time.ZoneOffset.UTC)));
         String method = call.method();
         String path = call.path();
         Service service = serviceOf(path);

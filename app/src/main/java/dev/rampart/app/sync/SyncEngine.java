@@ -136,24 +136,21 @@ public final class SyncEngine {
     }
 
     private RunSummary runLocked(Connector connector, Mode mode) throws SQLException {
-        Instant at = clock.instant();
+        Instant started0 = clock.instant();
         Checkpoint cp = Checkpoint.load(jdbc, connector.id());
         ConnectorOptions options = connector.spec().options();
-        boolean full = mode == Mode.FULL
-                || cp.lastFullAt() == null
-                || cp.vulnerabilitiesAt() == null
-                || !cp.lastFullAt()
-                        .plus(Duration.ofDays(options.fullEveryDays()))
-                        .isAfter(at)
-                || cp.vulnerabilitiesAt().isBefore(at.minus(DELTA_LIMIT));
-        String kind = full ? "full" : "incremental";
         long runId = jdbc.sql(
                         """
                         insert into sync_run (project_id, connector_id, source_name, kind, state, started_at,
                                               heartbeat_at)
                         values (?, ?, ?, ?, 'running', ?, now()) returning id
                         """)
-                .params(connector.projectId(), connector.id(), "defender:" + connector.name(), kind, Timestamp.from(at))
+                .params(
+                        connector.projectId(),
+                        connector.id(),
+                        "defender:" + connector.name(),
+                        mode == Mode.INCREMENTAL ? "incremental" : "full",
+                        Timestamp.from(started0))
                 .query(Long.class)
                 .single();
         MDC.put("connector", connector.name());
@@ -164,17 +161,32 @@ public final class SyncEngine {
         DefenderClient client = null;
         CallStats.Snapshot before = null;
         try (Connection stagingConnection = dataSource.getConnection()) {
-            if (mode == Mode.INCREMENTAL && full) {
-                progress.warning("an incremental run was asked for, but a full one is due (first run, last full run "
-                        + options.fullEveryDays() + "+ days ago, or changes older than the 14 days Defender keeps)");
-            }
-            LOG.info("{} run {} of connector {} started", kind, runId, connector.name());
+            LOG.info("run {} of connector {} started", runId, connector.name());
             client = clients.apply(connector);
             before = client.stats().snapshot();
             Staging staging = new Staging(stagingConnection, runId);
             DefenderReader reader =
                     new DefenderReader(client, staging, connector.spec().scope(), options, bad, progress);
             reader.machines();
+            // The run's time is Defender's (from its Date headers), not this machine's: the next changes export
+            // starts there, and fixed dates and events carry it.
+            Instant at = client.stats().serverNow() != null ? client.stats().serverNow() : clock.instant();
+            boolean full = mode == Mode.FULL
+                    || cp.lastFullAt() == null
+                    || cp.vulnerabilitiesAt() == null
+                    || !cp.lastFullAt()
+                            .plus(Duration.ofDays(options.fullEveryDays()))
+                            .isAfter(at)
+                    || cp.vulnerabilitiesAt().isBefore(at.minus(DELTA_LIMIT));
+            String kind = full ? "full" : "incremental";
+            jdbc.sql("update sync_run set kind = ? where id = ?")
+                    .params(kind, runId)
+                    .update();
+            if (mode == Mode.INCREMENTAL && full) {
+                progress.warning("an incremental run was asked for, but a full one is due (first run, last full run "
+                        + options.fullEveryDays() + "+ days ago, or changes older than the 14 days Defender keeps)");
+            }
+            LOG.info("{} run {} of connector {}: Defender's time {}", kind, runId, connector.name(), at);
             reader.vulnerabilityCatalog();
             if (full) {
                 reader.findingsFull();
@@ -427,6 +439,7 @@ public final class SyncEngine {
 
         @Override
         public void phase(String phase) {
+            LOG.info("phase: {}", phase);
             this.phase = phase;
             save();
         }

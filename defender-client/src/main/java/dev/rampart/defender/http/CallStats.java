@@ -14,6 +14,7 @@ public final class CallStats {
     private final AtomicLong limiterWaits = new AtomicLong();
     private final AtomicLong waitedMillis = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
+    private volatile Duration serverOffset;
 
     /** An immutable copy of the counters. */
     public record Snapshot(long calls, long retries, long throttled, long limiterWaits, Duration waited, long bytes) {
@@ -49,6 +50,33 @@ public final class CallStats {
 
     void bytes(long n) {
         bytes.addAndGet(n);
+    }
+
+    /** Notes the service's clock from a response's {@code Date} header (RFC 9110 section 6.6.1); ignores bad ones. */
+    void serverDate(String date) {
+        if (date == null) {
+            return;
+        }
+        try {
+            java.time.Instant server = java.time.ZonedDateTime.parse(
+                            date, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toInstant();
+            serverOffset = Duration.between(java.time.Instant.now(), server);
+        } catch (java.time.format.DateTimeParseException e) {
+            // a response without a usable Date says nothing about the service's clock
+        }
+    }
+
+    /**
+     * The service's time now, from the last response's {@code Date} header and the time passed since (to the second,
+     * the header's precision); null before the first response. Times the service compares with its own clock (the
+     * delta export's {@code sinceTime}) should come from here, not from a local clock that may be off.
+     */
+    public java.time.Instant serverNow() {
+        Duration offset = serverOffset;
+        return offset == null
+                ? null
+                : java.time.Instant.now().plus(offset).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     }
 
     public Snapshot snapshot() {

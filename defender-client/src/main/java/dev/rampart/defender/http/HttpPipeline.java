@@ -152,6 +152,8 @@ public final class HttpPipeline {
                         e);
             }
             int status = response.status();
+            String sandboxDate = response.header("Sandbox-Date"); // the sandbox's clock (docs/emulator.md)
+            stats.serverDate(sandboxDate != null ? sandboxDate : response.header("Date"));
             if (status >= 200 && status < 300) {
                 return counting(response);
             }

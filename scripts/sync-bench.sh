@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The sync benchmark: a full sync of a large sandbox tenant with quotas off, then an incremental sync after one
+# emulated day. The sandbox runs in its own JVM; the sync runs in `rampart sync` with a 1 GB heap.
+#   scripts/sync-bench.sh [devices=100000] [vulns-per-device=40] [JDBC_URL]
+# Without a JDBC URL the sync uses an embedded PostgreSQL in a temporary RAMPART_HOME (the laptop case).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+devices="${1:-100000}"
+vulns="${2:-40}"
+db="${3:-}"
+port="${PORT:-18700}"
+work="$(mktemp -d)"
+trap 'kill "$emulator" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+(cd "$here" && mvn -q -B -DskipTests package) >&2
+emu_jar="$(ls "$here"/defender-emulator/target/defender-emulator-*-standalone.jar | head -n 1)"
+app_jar="$(ls "$here"/app/target/app-*-standalone.jar | head -n 1)"
+
+java -Xmx1g -jar "$emu_jar" emulator --port "$port" --devices "$devices" --vulns-per-device "$vulns" --quotas off \
+  --clock-speed 0 --start 2026-03-02T06:00:00Z > "$work/facts.json" 2> "$work/emulator.log" &
+emulator=$!
+for _ in $(seq 1 60); do [ -s "$work/facts.json" ] && break; sleep 1; done
+field() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$work/facts.json" "$1"; }
+export BENCH_SECRET="$(field clientSecret)"
+cat > "$work/connector.json" <<JSON
+{"project": "bench", "name": "bench", "tenantId": "$(field tenantId)", "clientId": "$(field clientId)",
+ "secretEnv": "BENCH_SECRET", "sandbox": "http://127.0.0.1:$port"}
+JSON
+export RAMPART_HOME="$work/home"
+db_opt=()
+[ -n "$db" ] && db_opt=(--db "$db")
+
+sync() {
+  local name="$1"; shift
+  local t0 t1
+  t0=$(date +%s.%N)
+  java -Xmx1g -jar "$app_jar" sync --connector-file "$work/connector.json" "${db_opt[@]}" "$@" \
+    > "$work/$name.json" 2> "$work/$name.log" || { cat "$work/$name.log" >&2; cat "$work/$name.json"; exit 1; }
+  t1=$(date +%s.%N)
+  python3 - "$work/$name.json" "$name" "$t0" "$t1" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1])); wall = float(sys.argv[4]) - float(sys.argv[3])
+f = s.get("fetched", {})
+rows = f.get("findingsFetched", 0)
+print(f"{sys.argv[2]}: {wall:.1f} s wall (process), run {s['durationMs']/1000:.1f} s; assets {s['assets']};"
+      f" findings fetched {rows} ({rows / (s['durationMs']/1000):.0f}/s), opened {s['findingsOpened']},"
+      f" fixed {s['findingsFixed']}, reopened {s['findingsReopened']}, archived {s['findingsArchived']};"
+      f" software rows {f.get('softwareFetched', 0)}; alerts new {s['alertsNew']} updated {s['alertsUpdated']};"
+      f" api calls {s.get('apiCalls')}; peak heap <= {s['peakHeapMb']} MB")
+PY
+}
+sync full --full
+curl -s -X POST -H 'Content-Type: application/json' -d '{"days": 1}' "http://127.0.0.1:$port/_emulator/clock/advance" >/dev/null
+sync incremental --incremental
+grep -h "phase\|succeeded" "$work/full.log" | tail -3 >&2 || true
