@@ -52,4 +52,7 @@ PY
 sync full --full
 curl -s -X POST -H 'Content-Type: application/json' -d '{"days": 1}' "http://127.0.0.1:$port/_emulator/clock/advance" >/dev/null
 sync incremental --incremental
-grep -h "phase\|succeeded" "$work/full.log" | tail -3 >&2 || true
+for run in full incremental; do
+  echo "--- $run: phases and apply steps" >&2
+  grep -h "phase:\|apply:" "$work/$run.log" | sed 's/^/  /' >&2 || true
+done

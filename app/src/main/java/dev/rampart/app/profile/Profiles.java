@@ -51,11 +51,24 @@ public final class Profiles {
                 .param("connector", connectorId)
                 .param("at", at)
                 .update();
+        // Only what changed: an unchanged fleet rewrites nothing.
+        jdbc.sql(
+                        """
+                        create temp table run_os_want on commit drop as
+                        select p.id as profile_id, r.asset_id
+                          from run_os r join profile p on p.project_id = :project and p.connector_id = :connector
+                           and ((p.kind = 'OS' and p.name = r.os) or (p.kind = 'OS_VERSION' and p.name = r.os_version))
+                        """)
+                .param("project", projectId)
+                .param("connector", connectorId)
+                .update();
         jdbc.sql(
                         """
                         delete from profile_assignment pa using profile p
                          where p.id = pa.profile_id and p.connector_id = :connector
                            and pa.asset_id in (%s)
+                           and not exists (select 1 from run_os_want w
+                                            where w.profile_id = pa.profile_id and w.asset_id = pa.asset_id)
                         """
                                 .formatted(assets))
                 .param("connector", connectorId)
@@ -63,14 +76,13 @@ public final class Profiles {
         jdbc.sql(
                         """
                         insert into profile_assignment (profile_id, asset_id, match_score, assigned_at)
-                        select p.id, r.asset_id, 'Very High', :at
-                          from run_os r join profile p on p.project_id = :project and p.connector_id = :connector
-                           and ((p.kind = 'OS' and p.name = r.os) or (p.kind = 'OS_VERSION' and p.name = r.os_version))
+                        select profile_id, asset_id, 'Very High', :at from run_os_want
+                        on conflict do nothing
                         """)
-                .param("project", projectId)
-                .param("connector", connectorId)
                 .param("at", at)
                 .update();
+        jdbc.sql("drop table run_os_want").update();
+        jdbc.sql("drop table run_os").update();
         classify(jdbc, projectId, at);
     }
 

@@ -115,7 +115,14 @@ final class AssetApply {
                 .update();
 
         if (ctx.authoritative()) {
-            jdbc.sql("delete from asset_address d using run_map m where d.asset_id = m.asset_id")
+            // The source's addresses replace the asset's: drop only those it no longer reports.
+            jdbc.sql(
+                            """
+                            delete from asset_address d using run_map m
+                             where d.asset_id = m.asset_id
+                               and not exists (select 1 from jsonb_array_elements(m.addresses) x
+                                                where x->>'ip' = d.ip and coalesce(x->>'mac', '') = d.mac)
+                            """)
                     .update();
         }
         jdbc.sql(

@@ -294,19 +294,28 @@ public final class SyncEngine {
             c.setAutoCommit(false);
             try {
                 JdbcClient tx = JdbcClient.create(new SingleConnectionDataSource(c, true));
+                long[] last = {System.nanoTime()};
+                String[] current = {"lock"};
+                Consumer<String> step = name -> {
+                    long now = System.nanoTime();
+                    LOG.info("apply: {} took {} ms", current[0], (now - last[0]) / 1_000_000);
+                    last[0] = now;
+                    current[0] = name;
+                    applyHook.accept(name);
+                };
                 tx.sql("select pg_advisory_xact_lock(?, ?)")
                         .params(APPLY_LOCK, (int) ctx.projectId())
                         .query()
                         .listOfRows();
-                applyHook.accept("assets");
+                step.accept("assets");
                 AssetApply.apply(tx, ctx);
-                applyHook.accept("findings");
+                step.accept("findings");
                 FindingApply.apply(tx, ctx);
-                applyHook.accept("tickets");
+                step.accept("tickets");
                 Tickets.followFindings(tx, ctx.projectId(), ctx.runId(), ctx.atTimestamp());
-                applyHook.accept("details");
+                step.accept("details");
                 DetailApply.apply(tx, ctx);
-                applyHook.accept("source");
+                step.accept("source");
                 sourceSteps.accept(tx);
                 ObjectNode summary = progress.summary(bad, api, started);
                 ObjectNode changes = changeCounts(tx, ctx.runId());
@@ -330,7 +339,7 @@ public final class SyncEngine {
                         .param("bad", bad.toJson().toString())
                         .param("id", ctx.runId())
                         .update();
-                applyHook.accept("commit");
+                step.accept("commit");
                 c.commit();
                 return summary;
             } catch (RuntimeException | SQLException e) {
