@@ -26,6 +26,8 @@ import java.util.Set;
  * @param logonUsers {@code auto} (hunting when permitted, else per device), {@code hunting}, {@code per-device} or
  *     {@code off}
  * @param perDeviceLogonLimit at most this many per-device logon-user calls in a run (only new devices are asked)
+ * @param logonUsersEveryHours logon users of every device are read in bulk (hunting) at most this often; runs in
+ *     between ask only for new devices
  */
 public record ConnectorOptions(
         int gracePeriodDays,
@@ -37,10 +39,11 @@ public record ConnectorOptions(
         int maxBadRecords,
         double maxBadRecordPercent,
         String logonUsers,
-        int perDeviceLogonLimit) {
+        int perDeviceLogonLimit,
+        int logonUsersEveryHours) {
 
     public static final ConnectorOptions DEFAULTS =
-            new ConnectorOptions(0, true, 50_000, 100_000, 7, 10, 10, 1.0, "auto", 200);
+            new ConnectorOptions(0, true, 50_000, 100_000, 7, 10, 10, 1.0, "auto", 200, 24);
 
     private static final Set<String> LOGON_MODES = Set.of("auto", "hunting", "per-device", "off");
 
@@ -62,7 +65,8 @@ public record ConnectorOptions(
                 "maxBadRecords",
                 "maxBadRecordPercent",
                 "logonUsers",
-                "perDeviceLogonLimit");
+                "perDeviceLogonLimit",
+                "logonUsersEveryHours");
         List<String> unknown = new ArrayList<>();
         node.fieldNames().forEachRemaining(k -> {
             if (!known.contains(k)) {
@@ -88,7 +92,8 @@ public record ConnectorOptions(
                 integer(node, "maxBadRecords", d.maxBadRecords(), 0, Integer.MAX_VALUE, at, problems),
                 number(node, "maxBadRecordPercent", d.maxBadRecordPercent(), at, problems),
                 logon,
-                integer(node, "perDeviceLogonLimit", d.perDeviceLogonLimit(), 0, 100_000, at, problems));
+                integer(node, "perDeviceLogonLimit", d.perDeviceLogonLimit(), 0, 100_000, at, problems),
+                integer(node, "logonUsersEveryHours", d.logonUsersEveryHours(), 1, 168, at, problems));
     }
 
     private static int integer(JsonNode node, String key, int dflt, int min, int max, String at, List<String> p) {
@@ -144,6 +149,7 @@ public record ConnectorOptions(
         o.put("maxBadRecordPercent", maxBadRecordPercent);
         o.put("logonUsers", logonUsers);
         o.put("perDeviceLogonLimit", perDeviceLogonLimit);
+        o.put("logonUsersEveryHours", logonUsersEveryHours);
         return o;
     }
 
@@ -167,6 +173,7 @@ public record ConnectorOptions(
                 maxBadRecords,
                 maxBadRecordPercent,
                 logonUsers,
-                perDeviceLogonLimit);
+                perDeviceLogonLimit,
+                logonUsersEveryHours);
     }
 }

@@ -26,7 +26,7 @@ final class AssetApply {
                 .param("source", ctx.sourceId())
                 .update();
         jdbc.sql("create unique index on run_map (machine_id)").update();
-        jdbc.sql("analyze run_map").update();
+        jdbc.sql("analyze run_map (machine_id, asset_id)").update();
 
         // Devices this source has not reported before: the best match among assets that hold no record of this
         // source yet; an asset goes to one device only (the best-matching, then the lowest id).
@@ -171,9 +171,10 @@ final class AssetApply {
         }
         jdbc.sql(
                         """
-                        update asset_source set active = (inactive_since is null
-                                                          or inactive_since > :at - make_interval(days => :grace))
+                        update asset_source set active = not active
                          where source_id = :source
+                           and active <> (inactive_since is null
+                                          or inactive_since > :at - make_interval(days => :grace))
                         """)
                 .param("source", ctx.sourceId())
                 .param("at", ctx.atTimestamp())

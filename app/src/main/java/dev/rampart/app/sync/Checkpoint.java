@@ -6,31 +6,35 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Where a connector stands: its last full run, the time its findings are current to (the next changes export starts
- * there), and the latest alert update applied. Saved in the apply transaction, so a failed run never moves it.
+ * there), the latest alert update applied, and the last bulk read of logon users. Saved in the apply transaction, so a failed run never moves it.
  */
-record Checkpoint(Instant lastFullAt, Instant vulnerabilitiesAt, Instant alertsAt) {
+record Checkpoint(Instant lastFullAt, Instant vulnerabilitiesAt, Instant alertsAt, Instant logonUsersAt) {
 
     static Checkpoint load(JdbcClient jdbc, long connectorId) {
-        return jdbc.sql("select last_full_at, vulnerabilities_at, alerts_at from connector_checkpoint"
+        return jdbc.sql("select last_full_at, vulnerabilities_at, alerts_at, logon_users_at"
+                        + " from connector_checkpoint"
                         + " where connector_id = ?")
                 .param(connectorId)
                 .query((rs, n) -> new Checkpoint(
-                        instant(rs.getTimestamp(1)), instant(rs.getTimestamp(2)), instant(rs.getTimestamp(3))))
+                        instant(rs.getTimestamp(1)),
+                        instant(rs.getTimestamp(2)),
+                        instant(rs.getTimestamp(3)),
+                        instant(rs.getTimestamp(4))))
                 .optional()
-                .orElse(new Checkpoint(null, null, null));
+                .orElse(new Checkpoint(null, null, null, null));
     }
 
     void save(JdbcClient jdbc, long connectorId, long runId) {
         jdbc.sql(
                         """
                         insert into connector_checkpoint (connector_id, last_full_at, vulnerabilities_at, alerts_at,
-                                                          last_run_id)
-                        values (?, ?, ?, ?, ?)
+                                                          logon_users_at, last_run_id)
+                        values (?, ?, ?, ?, ?, ?)
                         on conflict (connector_id) do update set last_full_at = excluded.last_full_at,
                             vulnerabilities_at = excluded.vulnerabilities_at, alerts_at = excluded.alerts_at,
-                            last_run_id = excluded.last_run_id
+                            logon_users_at = excluded.logon_users_at, last_run_id = excluded.last_run_id
                         """)
-                .params(connectorId, ts(lastFullAt), ts(vulnerabilitiesAt), ts(alertsAt), runId)
+                .params(connectorId, ts(lastFullAt), ts(vulnerabilitiesAt), ts(alertsAt), ts(logonUsersAt), runId)
                 .update();
     }
 

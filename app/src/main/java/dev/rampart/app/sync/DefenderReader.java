@@ -404,17 +404,21 @@ final class DefenderReader {
     // ------------------------------------------------------------------ logon users
 
     /**
-     * Logon users: in bulk through hunting when permitted; otherwise (or with {@code per-device}) one call per device
-     * for at most {@code perDeviceLogonLimit} of {@code newDevices}. Returns {@code hunting}, {@code per-device} or
+     * Logon users: in bulk through hunting when permitted and a bulk read is due ({@code bulkDue}); otherwise (or with
+     * {@code per-device}) one call for each of {@code devices} (never read first, then read longest ago). Returns {@code hunting}, {@code per-device} or
      * {@code none}: what the apply step may replace.
      */
-    String logonUsers(List<String> newDevices) throws SQLException {
+    String logonUsers(List<String> devices, boolean bulkDue) throws SQLException {
         String mode = options.logonUsers();
         if (mode.equals("off") || inScope.isEmpty()) {
             return "none";
         }
+        boolean bulk = bulkDue && !mode.equals("per-device");
+        if (!bulk && devices.isEmpty()) {
+            return "none";
+        }
         progress.phase("logon users");
-        if (!mode.equals("per-device")) {
+        if (bulk) {
             try {
                 huntLogonUsers();
                 return "hunting";
@@ -425,15 +429,13 @@ final class DefenderReader {
                 }
                 LOG.info("hunting not permitted ({}); reading logon users per device", e.getMessage());
             }
+        } else if (mode.equals("hunting")) {
+            return "none"; // the next bulk read brings the new devices' users
         }
         try (CopyWriter w = staging.open(Staging.LOGON_USERS, Staging.LOGON_USER_COLUMNS)) {
-            int asked = 0;
-            for (String id : newDevices) {
-                if (asked++ >= options.perDeviceLogonLimit()) {
-                    progress.warning("logon users read for " + options.perDeviceLogonLimit() + " of "
-                            + newDevices.size() + " new devices; the rest on the next runs");
-                    break;
-                }
+            for (String id : devices) {
+                // a marker row (empty account) says the device was asked, so a device without users is recorded too
+                w.row(staging.runId(), id, "", "", null, null, null, null, null);
                 for (LogonUser u : client.listLogonUsers(id)) {
                     if (u.accountName() == null || u.accountName().isBlank()) {
                         bad.bad("logonUsers", u.id(), "no account name");
@@ -455,6 +457,10 @@ final class DefenderReader {
         } catch (PermissionException e) {
             progress.warning("logon users skipped: " + e.getMessage());
             return "none";
+        }
+        if (devices.size() < inScope.size()) {
+            progress.warning("logon users read per device for " + devices.size() + " of " + inScope.size()
+                    + " devices (perDeviceLogonLimit); the others on the next runs, those never read first");
         }
         return "per-device";
     }

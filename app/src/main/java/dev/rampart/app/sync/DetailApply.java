@@ -140,11 +140,17 @@ final class DetailApply {
                                m.asset_id, :source, l.account_name, l.account_domain, l.account_sid, l.first_seen,
                                l.last_seen, l.logon_types, l.is_domain_admin
                           from stage_logon_user l join run_map m on m.machine_id = l.machine_id
-                         where l.run_id = :run
+                         where l.run_id = :run and l.account_name <> ''
                          order by m.asset_id, lower(l.account_domain), lower(l.account_name),
                                   l.last_seen desc nulls last
                         on conflict do nothing
                         """)
+                .param("source", ctx.sourceId())
+                .param("run", ctx.runId())
+                .update();
+        jdbc.sql("update asset_source set logon_users_at = :at where source_id = :source and asset_id in (" + scope
+                        + ")")
+                .param("at", ctx.atTimestamp())
                 .param("source", ctx.sourceId())
                 .param("run", ctx.runId())
                 .update();

@@ -198,7 +198,13 @@ public final class SyncEngine {
                     ? null
                     : cp.alertsAt().minus(Duration.ofMinutes(options.alertOverlapMinutes()));
             Instant alertsLatest = reader.alerts(alertsSince);
-            String logon = reader.logonUsers(newDevices(runId, connector.sourceId()));
+            boolean logonBulkDue = full
+                    || cp.logonUsersAt() == null
+                    || !cp.logonUsersAt()
+                            .plus(Duration.ofHours(options.logonUsersEveryHours()))
+                            .isAfter(at);
+            String logon = reader.logonUsers(
+                    logonCandidates(runId, connector.sourceId(), options.perDeviceLogonLimit()), logonBulkDue);
             bad.check(options);
 
             progress.phase("applying");
@@ -226,7 +232,11 @@ public final class SyncEngine {
                                 : cp.alertsAt() == null || alertsLatest.isAfter(cp.alertsAt())
                                         ? alertsLatest
                                         : cp.alertsAt();
-                        new Checkpoint(full ? ctx.at() : cp.lastFullAt(), ctx.at(), alertsAt)
+                        new Checkpoint(
+                                        full ? ctx.at() : cp.lastFullAt(),
+                                        ctx.at(),
+                                        alertsAt,
+                                        logon.equals("hunting") ? ctx.at() : cp.logonUsersAt())
                                 .save(tx, connector.id(), ctx.runId());
                     },
                     progress,
@@ -263,17 +273,20 @@ public final class SyncEngine {
         }
     }
 
-    /** Devices in scope that this source has never reported (for per-device logon users). */
-    private List<String> newDevices(long runId, long sourceId) {
+    /**
+     * Devices in scope for per-device logon-user reads: those whose users this source never read (new devices first),
+     * then those read longest ago; at most {@code limit}.
+     */
+    private List<String> logonCandidates(long runId, long sourceId, int limit) {
         return jdbc.sql(
                         """
                         select s.machine_id from stage_machine s
-                         where s.run_id = ? and s.in_scope
-                           and not exists (select 1 from asset_source o
-                                            where o.source_id = ? and o.external_id = s.machine_id)
-                         order by s.machine_id
+                          left join asset_source o on o.source_id = ? and o.external_id = s.machine_id
+                         where s.run_id = ? and s.in_scope and s.active
+                         order by o.logon_users_at nulls first, o.asset_id nulls first, s.machine_id
+                         limit ?
                         """)
-                .params(runId, sourceId)
+                .params(sourceId, runId, limit)
                 .query(String.class)
                 .list();
     }
