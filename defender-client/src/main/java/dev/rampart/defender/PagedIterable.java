@@ -62,6 +62,15 @@ public final class PagedIterable<T> implements Iterable<T> {
         this.overlap = key == null ? 0 : overlap;
     }
 
+    /**
+     * The item's key for dropping repeats; none for an item without a usable key (blank or missing), which is passed
+     * on for the caller to judge rather than taken for a repeat of another keyless item.
+     */
+    String keyOf(T item) {
+        String k = key == null ? null : key.apply(item);
+        return k == null || k.isBlank() ? null : k;
+    }
+
     private static final java.util.regex.Pattern SKIP = java.util.regex.Pattern.compile("([?&]\\$skip=)(\\d+)");
 
     /** The next link with its {@code $skip} moved back by the overlap; {@code applied[0]} says by how much. */
@@ -195,7 +204,7 @@ public final class PagedIterable<T> implements Iterable<T> {
                             continue;
                         }
                         T item = list.mapper.apply(node);
-                        String k = list.key == null ? null : list.key.apply(item);
+                        String k = list.keyOf(item);
                         if (k != null && previous.contains(k)) {
                             fromPrevious++;
                             continue;
@@ -313,7 +322,7 @@ public final class PagedIterable<T> implements Iterable<T> {
                 int fromPrevious = 0;
                 int withinPage = 0;
                 for (T item : raw.items) {
-                    String k = key == null ? null : key.apply(item);
+                    String k = keyOf(item);
                     if (k != null && previous.contains(k)) {
                         fromPrevious++;
                     } else if (k != null && !current.add(k)) {

@@ -67,12 +67,7 @@ public record ConnectorOptions(
                 "logonUsers",
                 "perDeviceLogonLimit",
                 "logonUsersEveryHours");
-        List<String> unknown = new ArrayList<>();
-        node.fieldNames().forEachRemaining(k -> {
-            if (!known.contains(k)) {
-                unknown.add(k);
-            }
-        });
+        List<String> unknown = ConnectorSpec.unknownKeys(node, known);
         if (!unknown.isEmpty()) {
             problems.add(at + " has unknown keys " + unknown + " (known: "
                     + known.stream().sorted().toList() + ")");

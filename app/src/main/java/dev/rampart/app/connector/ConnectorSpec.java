@@ -89,12 +89,7 @@ public record ConnectorSpec(
             throw new InvalidConnectorException(List.of("the connector must be a JSON object"));
         }
         List<String> problems = new ArrayList<>();
-        List<String> unknown = new ArrayList<>();
-        node.fieldNames().forEachRemaining(k -> {
-            if (!KEYS.contains(k)) {
-                unknown.add(k);
-            }
-        });
+        List<String> unknown = ConnectorSpec.unknownKeys(node, KEYS);
         if (!unknown.isEmpty()) {
             problems.add("unknown keys " + unknown + " (known: "
                     + KEYS.stream().sorted().toList() + ")");
@@ -166,6 +161,17 @@ public record ConnectorSpec(
                 options);
     }
 
+    /** The keys of an object that are not in {@code known}, in their order. */
+    static List<String> unknownKeys(JsonNode node, Set<String> known) {
+        List<String> unknown = new ArrayList<>();
+        node.fieldNames().forEachRemaining(k -> {
+            if (!known.contains(k)) {
+                unknown.add(k);
+            }
+        });
+        return unknown;
+    }
+
     private static String text(JsonNode node, String key, boolean required, List<String> problems) {
         JsonNode v = node.get(key);
         if (v == null || v.isNull()) {
@@ -188,6 +194,11 @@ public record ConnectorSpec(
 
     /** A client for this connector; the secret is read now, from the environment or the file. */
     public DefenderClient client(Function<String, String> env) {
+        return builder(env).build();
+    }
+
+    /** A client builder set up for this connector, for callers that add to it (a transport of their own). */
+    public DefenderClientBuilder builder(Function<String, String> env) {
         DefenderClientBuilder b = new DefenderClientBuilder()
                 .tenantId(tenantId)
                 .clientId(clientId)
@@ -200,6 +211,6 @@ public record ConnectorSpec(
         } else if (cloud != null) {
             b.cloud(Cloud.parse(cloud));
         }
-        return b.build();
+        return b;
     }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rampart.defender.model.Machine;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -52,12 +51,7 @@ public record Scope(Kind kind, Set<String> values, boolean includeInactive, Set<
             problems.add(at + " must be an object such as {\"kind\": \"all\"}");
             return ALL;
         }
-        List<String> unknown = new ArrayList<>();
-        node.fieldNames().forEachRemaining(k -> {
-            if (!KEYS.contains(k)) {
-                unknown.add(k);
-            }
-        });
+        List<String> unknown = ConnectorSpec.unknownKeys(node, KEYS);
         if (!unknown.isEmpty()) {
             problems.add(at + " has unknown keys " + unknown + " (known: kind, values, includeInactive, include,"
                     + " exclude)");

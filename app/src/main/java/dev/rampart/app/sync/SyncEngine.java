@@ -320,6 +320,8 @@ public final class SyncEngine {
                         .params(APPLY_LOCK, (int) ctx.projectId())
                         .query()
                         .listOfRows();
+                // The apply sorts and hashes millions of staged rows: give this one transaction room in memory.
+                tx.sql("set local work_mem = '256MB'").update();
                 step.accept("assets");
                 AssetApply.apply(tx, ctx);
                 step.accept("findings");
