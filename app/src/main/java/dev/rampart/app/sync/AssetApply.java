@@ -105,7 +105,9 @@ final class AssetApply {
                                                  else a.health_status end,
                             first_seen = least(a.first_seen, m.first_seen),
                             last_seen = greatest(a.last_seen, m.last_seen),
-                            metadata = case when :auth then a.metadata || m.metadata else m.metadata || a.metadata end,
+                            metadata = case when a.metadata @> m.metadata then a.metadata
+                                            when :auth then a.metadata || m.metadata
+                                            else m.metadata || a.metadata end,
                             updated_at = :at
                           from run_map m
                          where a.id = m.asset_id and not m.is_new

@@ -111,7 +111,7 @@ final class DefenderReader {
                         !"inactive".equalsIgnoreCase(m.healthStatus()),
                         m.firstSeen(),
                         m.lastSeen(),
-                        m.raw(),
+                        metadata(m),
                         addresses(m),
                         in);
                 if (known.size() % 10_000 == 0) {
@@ -135,6 +135,17 @@ final class DefenderReader {
                 inScope.size(),
                 it.duplicates(),
                 it.recovered());
+    }
+
+    /**
+     * Every property Defender gives, as the asset's metadata, except {@code lastSeen}, which is the asset's
+     * {@code last_seen}: Defender moves it every day, and leaving it out lets an otherwise unchanged device keep its
+     * stored metadata as it is.
+     */
+    static com.fasterxml.jackson.databind.node.ObjectNode metadata(Machine m) {
+        com.fasterxml.jackson.databind.node.ObjectNode o = m.raw();
+        o.remove("lastSeen");
+        return o;
     }
 
     /** A version for OS profiles: Defender's osVersion, else the build (Windows reports osVersion null). */
