@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The sync benchmark: a full sync of a large sandbox tenant with quotas off, then an incremental sync after one
-# emulated day. The sandbox runs in its own JVM; the sync runs in `rampart sync` with a 1 GB heap.
+# emulated day (with the daily bulk read of logon users), then another an emulated hour later. The sandbox runs in its own JVM; the sync runs in `rampart sync` with a 1 GB heap.
 #   scripts/sync-bench.sh [devices=100000] [vulns-per-device=40] [JDBC_URL]
 # Without a JDBC URL the sync uses an embedded PostgreSQL in a temporary RAMPART_HOME (the laptop case).
 set -euo pipefail
@@ -52,7 +52,9 @@ PY
 sync full --full
 curl -s -X POST -H 'Content-Type: application/json' -d '{"days": 1}' "http://127.0.0.1:$port/_emulator/clock/advance" >/dev/null
 sync incremental --incremental
-for run in full incremental; do
+curl -s -X POST -H 'Content-Type: application/json' -d '{"hours": 1}' "http://127.0.0.1:$port/_emulator/clock/advance" >/dev/null
+sync hourly --incremental
+for run in full incremental hourly; do
   echo "--- $run: phases and apply steps" >&2
   grep -h "phase:\|apply:" "$work/$run.log" | sed 's/^/  /' >&2 || true
 done
