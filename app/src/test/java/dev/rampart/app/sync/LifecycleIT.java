@@ -243,4 +243,40 @@ class LifecycleIT {
             assertThat(actual).containsExactlyElementsOf(expected);
         }
     }
+
+    @Test
+    void plannedRunsShouldBeIncrementalWithAFullRunAtLeastEveryFullEveryDays() {
+        try (SyncFixture f = new SyncFixture(20)) {
+            f.connector("{\"fullEveryDays\": 3}", "{\"kind\":\"all\"}");
+            java.util.List<String> kinds = new java.util.ArrayList<>();
+            for (int day = 0; day < 7; day++) {
+                RunSummary run = f.engine.run(f.connector, SyncEngine.Mode.AUTO);
+                assertThat(run.succeeded()).as(run.toString()).isTrue();
+                kinds.add(f.jdbc.sql("select kind from sync_run where id = ?")
+                        .param(run.runId())
+                        .query(String.class)
+                        .single());
+                f.advance(Duration.ofDays(1));
+            }
+            assertThat(kinds)
+                    .containsExactly(
+                            "full", "incremental", "incremental", "full", "incremental", "incremental", "full");
+        }
+    }
+
+    @Test
+    void incrementalRunAfterMoreThanThirteenDaysShouldTurnFull() {
+        try (SyncFixture f = new SyncFixture(20)) {
+            f.connector("{\"fullEveryDays\": 7}", "{\"kind\":\"all\"}");
+            assertThat(f.full().succeeded()).isTrue();
+            f.advance(Duration.ofDays(6));
+            assertThat(f.incremental().succeeded()).isTrue();
+            f.advance(Duration.ofDays(14));
+
+            RunSummary run = f.incremental();
+
+            assertThat(run.succeeded()).as(run.toString()).isTrue();
+            assertThat(run.json().path("warnings").toString()).contains("a full one is due");
+        }
+    }
 }
