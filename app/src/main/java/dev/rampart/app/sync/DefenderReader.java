@@ -469,9 +469,9 @@ final class DefenderReader {
             progress.warning("logon users skipped: " + e.getMessage());
             return "none";
         }
-        if (devices.size() < inScope.size()) {
-            progress.warning("logon users read per device for " + devices.size() + " of " + inScope.size()
-                    + " devices (perDeviceLogonLimit); the others on the next runs, those never read first");
+        if (devices.size() == options.perDeviceLogonLimit()) {
+            progress.warning("logon users read per device for " + devices.size() + " devices (perDeviceLogonLimit);"
+                    + " more are due and follow on the next runs, those never read first");
         }
         return "per-device";
     }

@@ -36,10 +36,10 @@ final class FindingApply {
                                m.asset_id, sf.cve_id, sf.product_vendor, sf.product_name, sf.product_version,
                                sf.severity, sf.cvss, sf.exploitability, sf.recommended_update, sf.fixing_kb,
                                sf.first_seen, sf.last_seen, coalesce(sf.change, 'New') as change, sf.event_at,
-                               f.id as finding_id, f.state as old_state
+                               f.id as finding_id, f.state as old_state, a.active as asset_active
                           from stage_finding sf
                           join run_map m on m.machine_id = sf.machine_id
-                          join asset a on a.id = m.asset_id and a.active
+                          join asset a on a.id = m.asset_id
                           left join finding f on f.asset_id = m.asset_id and f.source_id = :source
                                              and f.cve_id = sf.cve_id and f.product_vendor = sf.product_vendor
                                              and f.product_name = sf.product_name
@@ -87,7 +87,7 @@ final class FindingApply {
                                   last_seen = coalesce(greatest(f.last_seen, rf.last_seen), f.last_seen, rf.last_seen),
                                   updated_run_id = :run
                              from run_finding rf
-                            where f.id = rf.finding_id and rf.change <> 'Fixed'
+                            where f.id = rf.finding_id and rf.change <> 'Fixed' and rf.asset_active
                            returning f.id, f.asset_id, rf.old_state)
                 """
                         + EVENT
@@ -105,12 +105,13 @@ final class FindingApply {
                            select :project, asset_id, :source, cve_id, product_vendor, product_name, product_version,
                                   severity, cvss, exploitability, recommended_update, fixing_kb, first_seen,
                                   last_seen, 'open', :at, :run
-                             from run_finding where finding_id is null and change <> 'Fixed'
+                             from run_finding where finding_id is null and change <> 'Fixed' and asset_active
                            returning id, asset_id)
                 """
                         + EVENT + "'finding.opened', asset_id, id, null from x");
 
-        // Changes export: rows reported Fixed close their finding on the date Defender gives.
+        // Changes export: rows reported Fixed close their finding on the date Defender gives, also an archived one
+        // (the device is inactive here, not in Defender's view), so that it does not reopen when the device returns.
         run(
                 jdbc,
                 ctx,
@@ -118,7 +119,7 @@ final class FindingApply {
                 with x as (update finding f set state = 'fixed', fixed_at = coalesce(rf.event_at, :at),
                                   updated_run_id = :run
                              from run_finding rf
-                            where f.id = rf.finding_id and rf.change = 'Fixed' and f.state = 'open'
+                            where f.id = rf.finding_id and rf.change = 'Fixed' and f.state in ('open', 'archived')
                            returning f.id, f.asset_id)
                 """
                         + EVENT + "'finding.fixed', asset_id, id, null from x");

@@ -204,7 +204,12 @@ public final class SyncEngine {
                             .plus(Duration.ofHours(options.logonUsersEveryHours()))
                             .isAfter(at);
             String logon = reader.logonUsers(
-                    logonCandidates(runId, connector.sourceId(), options.perDeviceLogonLimit()), logonBulkDue);
+                    logonCandidates(
+                            runId,
+                            connector.sourceId(),
+                            options.perDeviceLogonLimit(),
+                            at.minus(Duration.ofHours(options.logonUsersEveryHours()))),
+                    logonBulkDue);
             bad.check(options);
 
             progress.phase("applying");
@@ -275,18 +280,19 @@ public final class SyncEngine {
 
     /**
      * Devices in scope for per-device logon-user reads: those whose users this source never read (new devices first),
-     * then those read longest ago; at most {@code limit}.
+     * then those read before {@code staleBefore}, longest ago first; at most {@code limit}.
      */
-    private List<String> logonCandidates(long runId, long sourceId, int limit) {
+    private List<String> logonCandidates(long runId, long sourceId, int limit, Instant staleBefore) {
         return jdbc.sql(
                         """
                         select s.machine_id from stage_machine s
                           left join asset_source o on o.source_id = ? and o.external_id = s.machine_id
                          where s.run_id = ? and s.in_scope and s.active
+                           and (o.logon_users_at is null or o.logon_users_at < ?)
                          order by o.logon_users_at nulls first, o.asset_id nulls first, s.machine_id
                          limit ?
                         """)
-                .params(sourceId, runId, limit)
+                .params(sourceId, runId, Timestamp.from(staleBefore), limit)
                 .query(String.class)
                 .list();
     }

@@ -279,4 +279,35 @@ class LifecycleIT {
             assertThat(run.json().path("warnings").toString()).contains("a full one is due");
         }
     }
+
+    @Test
+    void findingFixedWhileItsDeviceWasInactiveShouldNotReopenWhenTheDeviceReturns() {
+        try (SyncFixture f = new SyncFixture(40)) {
+            assertThat(f.full().succeeded()).isTrue();
+            int i = f.vulnerableDevice();
+            String machine = f.emulator.tenant().machineId(i);
+            List<String> cves = f.openCves(i);
+            String fixedCve = cves.get(0);
+            f.setMachine(i, "{\"healthStatus\":\"Inactive\"}");
+            f.advance(Duration.ofHours(1));
+            assertThat(f.incremental().count("assetsDeactivated")).isEqualTo(1);
+            assertThat(f.findingState(machine, fixedCve)).isEqualTo("archived");
+            f.advance(Duration.ofHours(7));
+            f.vulnerability(i, fixedCve, false);
+            f.advance(Duration.ofHours(1));
+            RunSummary whileInactive = f.incremental();
+            assertThat(whileInactive.succeeded()).as(whileInactive.toString()).isTrue();
+            assertThat(f.findingState(machine, fixedCve)).isEqualTo("fixed");
+
+            f.setMachine(i, "{\"healthStatus\":\"Active\"}");
+            f.advance(Duration.ofHours(1));
+            RunSummary back = f.incremental();
+
+            assertThat(back.count("assetsReactivated")).isEqualTo(1);
+            assertThat(f.findingState(machine, fixedCve)).isEqualTo("fixed");
+            if (cves.size() > 1) {
+                assertThat(f.findingState(machine, cves.get(1))).isEqualTo("open");
+            }
+        }
+    }
 }

@@ -42,15 +42,24 @@ class LogonUsersIT {
     @Test
     void perDeviceModeShouldWorkThroughTheFleetNeverReadDevicesFirst() {
         try (SyncFixture f = new SyncFixture(30)) {
-            f.connector("{\"logonUsers\": \"per-device\", \"perDeviceLogonLimit\": 10}", "{\"kind\":\"all\"}");
+            f.connector(
+                    "{\"logonUsers\": \"per-device\", \"perDeviceLogonLimit\": 10, \"logonUsersEveryHours\": 1}",
+                    "{\"kind\":\"all\"}");
             RunSummary first = f.full();
             assertThat(first.succeeded()).as(first.toString()).isTrue();
-            assertThat(first.json().path("warnings").toString()).contains("for 10 of");
+            assertThat(first.json().path("warnings").toString()).contains("for 10 devices");
             assertThat(read(f)).isEqualTo(10);
 
             assertThat(f.full().succeeded()).isTrue();
             assertThat(read(f)).as("ten more, not the same ten").isEqualTo(20);
             assertThat(hunting(f)).isZero();
+            long calls = f.emulator.requests().total();
+            f.advance(Duration.ofMinutes(30));
+            assertThat(f.incremental().succeeded()).isTrue();
+            long perDevice = f.emulator.requests().total() - calls;
+            assertThat(perDevice)
+                    .as("only the devices never read are asked; none was read less than an hour ago")
+                    .isLessThan(20);
         }
     }
 
