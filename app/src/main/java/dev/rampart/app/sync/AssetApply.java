@@ -71,6 +71,23 @@ final class AssetApply {
                          where asset_id is null
                         """)
                 .update();
+        // A Defender machine id names one asset. A pushed record claiming one that another asset holds, or that
+        // another record of the same import claims too, keeps its asset but not the claim.
+        jdbc.sql(
+                        """
+                        with claim as (select machine_id, row_number() over (partition by defender_machine_id
+                                                                             order by machine_id) as n
+                                         from run_map where defender_machine_id is not null)
+                        update run_map m set defender_machine_id = null
+                          from claim c
+                         where c.machine_id = m.machine_id
+                           and (c.n > 1
+                                or exists (select 1 from asset x where x.project_id = :project
+                                             and x.defender_machine_id = m.defender_machine_id
+                                             and x.id <> m.asset_id))
+                        """)
+                .param("project", ctx.projectId())
+                .update();
         jdbc.sql(
                         """
                         insert into asset (id, project_id, name, hostname, fqdn, defender_machine_id, aad_device_id,

@@ -187,4 +187,39 @@ class TwoSourcesIT {
             assertThat(run.error()).contains("unknown key 'asets'");
         }
     }
+
+    @Test
+    void recordsClaimingADefenderIdAnotherAssetHoldsShouldKeepTheirAssetButNotTheClaim() {
+        try (SyncFixture f = new SyncFixture(10)) {
+            assertThat(f.full().succeeded()).isTrue();
+            String taken = f.emulator.tenant().machineId(0);
+
+            assertThat(push(f, "{\"source\": \"scanner\", \"assets\": [{\"id\": \"z\", \"name\": \"odd\"}]}")
+                            .succeeded())
+                    .isTrue();
+
+            RunSummary run = push(
+                    f,
+                    """
+                    {"source": "scanner", "assets": [
+                      {"id": "z", "name": "odd", "defenderMachineId": "%s"},
+                      {"id": "b", "name": "nas-1", "defenderMachineId": "ffffffffffffffffffffffffffffffffffffffff"},
+                      {"id": "c", "name": "nas-2", "defenderMachineId": "ffffffffffffffffffffffffffffffffffffffff"}
+                    ]}
+                    """
+                            .formatted(taken));
+
+            assertThat(run.succeeded()).as(run.toString()).isTrue();
+            assertThat(f.count(
+                            "select count(*) from asset where project_id = ? and defender_machine_id = ?",
+                            f.projectId(),
+                            "ffffffffffffffffffffffffffffffffffffffff"))
+                    .isEqualTo(1);
+            assertThat(f.count(
+                            "select count(*) from asset where project_id = ? and defender_machine_id = ?",
+                            f.projectId(),
+                            taken))
+                    .isEqualTo(1);
+        }
+    }
 }
