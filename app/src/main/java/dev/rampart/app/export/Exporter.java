@@ -38,7 +38,8 @@ public final class Exporter {
             select p.key as project, a.id, a.defender_machine_id as "defenderMachineId", a.name, a.hostname, a.fqdn,
                    a.aad_device_id as "aadDeviceId", a.os_platform as "osPlatform", a.os_version as "osVersion",
                    a.active, a.health_status as "healthStatus", a.first_seen as "firstSeen",
-                   a.last_seen as "lastSeen", a.deactivated_at as "deactivatedAt",
+                   (select max(o.last_seen) from asset_source o where o.asset_id = a.id) as "lastSeen",
+                   a.deactivated_at as "deactivatedAt",
                    (select coalesce(jsonb_agg(jsonb_build_object('name', s.name, 'externalId', o.external_id,
                                'active', o.active, 'healthStatus', o.health_status, 'lastSeen', o.last_seen)
                                order by s.name), '[]'::jsonb)

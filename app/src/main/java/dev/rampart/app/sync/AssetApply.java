@@ -91,11 +91,11 @@ final class AssetApply {
         jdbc.sql(
                         """
                         insert into asset (id, project_id, name, hostname, fqdn, defender_machine_id, aad_device_id,
-                                           os_platform, os_version, health_status, active, first_seen, last_seen,
+                                           os_platform, os_version, health_status, active, first_seen,
                                            metadata, created_at, updated_at)
                         select asset_id, :project, name, hostname, fqdn, defender_machine_id, aad_device_id,
                                os_platform, os_version, health_status, active or :grace > 0,
-                               coalesce(first_seen, :at), coalesce(last_seen, :at), metadata, :at, :at
+                               coalesce(first_seen, :at), metadata, :at, :at
                           from run_map where is_new
                         """)
                 .param("project", ctx.projectId())
@@ -106,28 +106,40 @@ final class AssetApply {
 
         jdbc.sql(
                         """
-                        update asset a set
-                            name = case when :auth then m.name else a.name end,
-                            hostname = case when :auth then coalesce(m.hostname, a.hostname)
-                                            else coalesce(a.hostname, m.hostname) end,
-                            fqdn = case when :auth then coalesce(m.fqdn, a.fqdn) else coalesce(a.fqdn, m.fqdn) end,
-                            defender_machine_id = coalesce(a.defender_machine_id, m.defender_machine_id),
-                            aad_device_id = case when :auth then coalesce(m.aad_device_id, a.aad_device_id)
-                                                 else coalesce(a.aad_device_id, m.aad_device_id) end,
-                            os_platform = case when :auth then coalesce(m.os_platform, a.os_platform)
-                                               else coalesce(a.os_platform, m.os_platform) end,
-                            os_version = case when :auth then coalesce(m.os_version, a.os_version)
-                                              else coalesce(a.os_version, m.os_version) end,
-                            health_status = case when :auth or a.health_status is null then m.health_status
-                                                 else a.health_status end,
-                            first_seen = least(a.first_seen, m.first_seen),
-                            last_seen = greatest(a.last_seen, m.last_seen),
-                            metadata = case when a.metadata @> m.metadata then a.metadata
+                        update asset a set name = n.name, hostname = n.hostname, fqdn = n.fqdn,
+                               defender_machine_id = n.defender_machine_id, aad_device_id = n.aad_device_id,
+                               os_platform = n.os_platform, os_version = n.os_version,
+                               health_status = n.health_status, first_seen = n.first_seen, metadata = n.metadata,
+                               updated_at = :at
+                          from (select a.id,
+                                       case when :auth then m.name else a.name end as name,
+                                       case when :auth then coalesce(m.hostname, a.hostname)
+                                            else coalesce(a.hostname, m.hostname) end as hostname,
+                                       case when :auth then coalesce(m.fqdn, a.fqdn)
+                                            else coalesce(a.fqdn, m.fqdn) end as fqdn,
+                                       coalesce(a.defender_machine_id, m.defender_machine_id) as defender_machine_id,
+                                       case when :auth then coalesce(m.aad_device_id, a.aad_device_id)
+                                            else coalesce(a.aad_device_id, m.aad_device_id) end as aad_device_id,
+                                       case when :auth then coalesce(m.os_platform, a.os_platform)
+                                            else coalesce(a.os_platform, m.os_platform) end as os_platform,
+                                       case when :auth then coalesce(m.os_version, a.os_version)
+                                            else coalesce(a.os_version, m.os_version) end as os_version,
+                                       case when :auth or a.health_status is null then m.health_status
+                                            else a.health_status end as health_status,
+                                       least(a.first_seen, m.first_seen) as first_seen,
+                                       case when a.metadata @> m.metadata then a.metadata
                                             when :auth then a.metadata || m.metadata
-                                            else m.metadata || a.metadata end,
-                            updated_at = :at
-                          from run_map m
-                         where a.id = m.asset_id and not m.is_new
+                                            else m.metadata || a.metadata end as metadata
+                                  from run_map m join asset a on a.id = m.asset_id
+                                 where not m.is_new) n
+                         where a.id = n.id
+                           -- only what changed: last seen is the sources' (asset_source), so a device that only
+                           -- reported again leaves its asset row as it is
+                           and (a.name, a.hostname, a.fqdn, a.defender_machine_id, a.aad_device_id, a.os_platform,
+                                a.os_version, a.health_status, a.first_seen, a.metadata)
+                               is distinct from
+                               (n.name, n.hostname, n.fqdn, n.defender_machine_id, n.aad_device_id, n.os_platform,
+                                n.os_version, n.health_status, n.first_seen, n.metadata)
                         """)
                 .param("auth", ctx.authoritative())
                 .param("at", ctx.atTimestamp())
