@@ -156,19 +156,4 @@ public record ConnectorOptions(
         }
         return o;
     }
-
-    public ConnectorOptions withGracePeriodDays(int days) {
-        return new ConnectorOptions(
-                days,
-                keepActiveWhileOtherSourceActive,
-                fileExportAboveDevices,
-                exportPageSize,
-                fullEveryDays,
-                alertOverlapMinutes,
-                maxBadRecords,
-                maxBadRecordPercent,
-                logonUsers,
-                perDeviceLogonLimit,
-                logonUsersEveryHours);
-    }
 }

@@ -68,15 +68,9 @@ public final class Connectors {
     public Connector setEnabled(long id, boolean enabled, java.time.Instant at) {
         Connector c = find(id);
         var time = at.atOffset(java.time.ZoneOffset.UTC);
-        try (java.sql.Connection tx = dataSource.getConnection()) {
-            tx.setAutoCommit(false);
-            try {
-                JdbcClient t =
-                        JdbcClient.create(new org.springframework.jdbc.datasource.SingleConnectionDataSource(tx, true));
-                t.sql("select pg_advisory_xact_lock(?, ?)")
-                        .params(0x5241504A, (int) c.projectId())
-                        .query()
-                        .listOfRows();
+        try {
+            dev.rampart.app.database.Transactions.run(dataSource, t -> {
+                Projects.lockForChange(t, c.projectId());
                 t.sql("update connector set enabled = ?, updated_at = now() where id = ?")
                         .params(enabled, id)
                         .update();
@@ -85,13 +79,8 @@ public final class Connectors {
                 } else {
                     dev.rampart.app.profile.Profiles.removeFor(t, c.projectId(), id, time);
                 }
-                tx.commit();
-            } catch (RuntimeException e) {
-                tx.rollback();
-                throw e;
-            } finally {
-                tx.setAutoCommit(true);
-            }
+                return null;
+            });
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException("could not change connector " + id + ": " + e.getMessage(), e);
         }

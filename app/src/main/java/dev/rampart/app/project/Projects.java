@@ -5,6 +5,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Projects (workspaces): every row of the inventory belongs to one. */
 public final class Projects {
+    /** Advisory lock class ('RAPJ') of a project's apply step: the changes to one project's inventory take turns. */
+    public static final int APPLY_LOCK = 0x5241504A;
+
     private final JdbcClient jdbc;
 
     public Projects(DataSource dataSource) {
@@ -29,5 +32,13 @@ public final class Projects {
                 .query(Long.class)
                 .optional()
                 .orElseThrow(() -> new IllegalArgumentException("no project '" + key + "'"));
+    }
+
+    /** Within a transaction: waits for, then holds until the transaction ends, the right to change the project. */
+    public static void lockForChange(JdbcClient tx, long projectId) {
+        tx.sql("select pg_advisory_xact_lock(?, ?)")
+                .params(APPLY_LOCK, (int) projectId)
+                .query()
+                .listOfRows();
     }
 }

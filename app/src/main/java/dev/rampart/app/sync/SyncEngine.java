@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rampart.app.connector.Connector;
 import dev.rampart.app.connector.ConnectorOptions;
+import dev.rampart.app.database.Transactions;
 import dev.rampart.app.profile.Profiles;
+import dev.rampart.app.project.Projects;
 import dev.rampart.app.ticket.Tickets;
 import dev.rampart.defender.DefenderClient;
 import dev.rampart.defender.error.AuthenticationException;
@@ -28,7 +30,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /**
  * Runs imports. A run reads Defender into staging tables, then applies everything in one transaction; a run that
@@ -39,10 +40,8 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 public final class SyncEngine {
     private static final Logger LOG = LoggerFactory.getLogger(SyncEngine.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Advisory lock classes: 'RAMP' for a connector's run, 'RAPJ' for applying to a project. */
+    /** Advisory lock class ('RAMP') of a connector's run. */
     static final int RUN_LOCK = 0x52414D50;
-
-    static final int APPLY_LOCK = 0x5241504A;
     /** The delta export accepts a start at most 14 days back; keep a day's margin. */
     static final Duration DELTA_LIMIT = Duration.ofDays(13);
 
@@ -309,67 +308,52 @@ public final class SyncEngine {
             CallStats.Snapshot api,
             long started)
             throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                JdbcClient tx = JdbcClient.create(new SingleConnectionDataSource(c, true));
-                long[] last = {System.nanoTime()};
-                String[] current = {"lock"};
-                Consumer<String> step = name -> {
-                    long now = System.nanoTime();
-                    LOG.info("apply: {} took {} ms", current[0], (now - last[0]) / 1_000_000);
-                    last[0] = now;
-                    current[0] = name;
-                    applyHook.accept(name);
-                };
-                tx.sql("select pg_advisory_xact_lock(?, ?)")
-                        .params(APPLY_LOCK, (int) ctx.projectId())
-                        .query()
-                        .listOfRows();
-                // The apply sorts and hashes millions of staged rows: give this one transaction room in memory.
-                tx.sql("set local work_mem = '256MB'").update();
-                step.accept("assets");
-                AssetApply.apply(tx, ctx);
-                step.accept("findings");
-                FindingApply.apply(tx, ctx);
-                step.accept("tickets");
-                Tickets.followFindings(tx, ctx.projectId(), ctx.runId(), ctx.atTimestamp());
-                step.accept("details");
-                DetailApply.apply(tx, ctx);
-                step.accept("source");
-                sourceSteps.accept(tx);
-                ObjectNode summary = progress.summary(bad, api, started);
-                ObjectNode changes = changeCounts(tx, ctx.runId());
-                summary.setAll(changes);
-                summary.put(
-                        "assets",
-                        tx.sql("select count(*) from run_map").query(Long.class).single());
-                summary.put("state", "succeeded");
-                summary.put(
-                        "durationMs",
-                        Duration.ofNanos(System.nanoTime() - started).toMillis());
-                tx.sql(
-                                """
-                                update sync_run set state = 'succeeded', phase = 'done', finished_at = now(),
-                                       heartbeat_at = now(), counts = cast(:counts as jsonb),
-                                       api = cast(:api as jsonb), bad_records = cast(:bad as jsonb)
-                                 where id = :id
-                                """)
-                        .param("counts", summary.toString())
-                        .param("api", RunProgress.api(api).toString())
-                        .param("bad", bad.toJson().toString())
-                        .param("id", ctx.runId())
-                        .update();
-                step.accept("commit");
-                c.commit();
-                return summary;
-            } catch (RuntimeException | SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        }
+        return Transactions.run(dataSource, tx -> {
+            Projects.lockForChange(tx, ctx.projectId());
+            // The apply sorts and hashes millions of staged rows: give this one transaction room in memory.
+            tx.sql("set local work_mem = '256MB'").update();
+            long[] last = {System.nanoTime()};
+            String[] current = {"lock"};
+            Consumer<String> step = name -> {
+                long now = System.nanoTime();
+                LOG.info("apply: {} took {} ms", current[0], (now - last[0]) / 1_000_000);
+                last[0] = now;
+                current[0] = name;
+                applyHook.accept(name);
+            };
+            step.accept("assets");
+            AssetApply.apply(tx, ctx);
+            step.accept("findings");
+            FindingApply.apply(tx, ctx);
+            step.accept("tickets");
+            Tickets.followFindings(tx, ctx.projectId(), ctx.runId(), ctx.atTimestamp());
+            step.accept("details");
+            DetailApply.apply(tx, ctx);
+            step.accept("source");
+            sourceSteps.accept(tx);
+            ObjectNode summary = progress.summary(bad, api, started);
+            summary.setAll(changeCounts(tx, ctx.runId()));
+            summary.put(
+                    "assets",
+                    tx.sql("select count(*) from run_map").query(Long.class).single());
+            summary.put("state", "succeeded");
+            summary.put(
+                    "durationMs", Duration.ofNanos(System.nanoTime() - started).toMillis());
+            tx.sql(
+                            """
+                            update sync_run set state = 'succeeded', phase = 'done', finished_at = now(),
+                                   heartbeat_at = now(), counts = cast(:counts as jsonb),
+                                   api = cast(:api as jsonb), bad_records = cast(:bad as jsonb)
+                             where id = :id
+                            """)
+                    .param("counts", summary.toString())
+                    .param("api", RunProgress.api(api).toString())
+                    .param("bad", bad.toJson().toString())
+                    .param("id", ctx.runId())
+                    .update();
+            step.accept("commit");
+            return summary;
+        });
     }
 
     /** The run's change events counted by kind, under the summary's names. */

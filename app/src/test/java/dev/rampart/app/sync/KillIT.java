@@ -122,7 +122,7 @@ class KillIT {
             try (Connection hold = f.dataSource.getConnection()) {
                 hold.setAutoCommit(false);
                 try (PreparedStatement s = hold.prepareStatement("select pg_advisory_xact_lock(?, ?)")) {
-                    s.setInt(1, SyncEngine.APPLY_LOCK);
+                    s.setInt(1, dev.rampart.app.project.Projects.APPLY_LOCK);
                     s.setInt(2, (int) f.projectId());
                     s.execute();
                 }

@@ -103,10 +103,7 @@ class LifecycleIT {
             int i = f.vulnerableDevice();
             String machine = f.emulator.tenant().machineId(i);
             long asset = f.assetId(machine);
-            List<Long> findings = f.jdbc.sql("select id from finding where asset_id = ? and state = 'open'")
-                    .param(asset)
-                    .query(Long.class)
-                    .list();
+            List<Long> findings = f.openFindings(asset);
             long ticket = new Tickets(f.dataSource).open(f.projectId(), asset, "patch it", findings);
             f.setMachine(i, "{\"healthStatus\":\"Inactive\"}");
 
@@ -134,10 +131,7 @@ class LifecycleIT {
             int i = f.vulnerableDevice();
             String machine = f.emulator.tenant().machineId(i);
             long asset = f.assetId(machine);
-            List<Long> findings = f.jdbc.sql("select id from finding where asset_id = ? and state = 'open'")
-                    .param(asset)
-                    .query(Long.class)
-                    .list();
+            List<Long> findings = f.openFindings(asset);
             long ticket = new Tickets(f.dataSource).open(f.projectId(), asset, "patch it", findings);
             f.setMachine(i, "{\"healthStatus\":\"Inactive\"}");
             assertThat(f.full().succeeded()).isTrue();

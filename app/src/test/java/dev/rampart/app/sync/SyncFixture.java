@@ -144,6 +144,14 @@ final class SyncFixture implements AutoCloseable {
                 .list();
     }
 
+    /** The ids of an asset's open findings, in id order. */
+    List<Long> openFindings(long assetId) {
+        return jdbc.sql("select id from finding where asset_id = ? and state = 'open' order by id")
+                .param(assetId)
+                .query(Long.class)
+                .list();
+    }
+
     long assetId(String machineId) {
         return count("select id from asset where project_id = ? and defender_machine_id = ?", projectId(), machineId);
     }

@@ -124,10 +124,7 @@ class TwoSourcesIT {
             int i = f.vulnerableDevice();
             String id = f.emulator.tenant().machineId(i);
             long asset = f.assetId(id);
-            List<Long> findings = f.jdbc.sql("select id from finding where asset_id = ? and state = 'open'")
-                    .param(asset)
-                    .query(Long.class)
-                    .list();
+            List<Long> findings = f.openFindings(asset);
             long ticket = new Tickets(f.dataSource).open(f.projectId(), asset, "patch", findings);
             f.setMachine(i, "{\"healthStatus\":\"Inactive\"}");
             assertThat(f.full().count("assetsDeactivated")).isEqualTo(1);
