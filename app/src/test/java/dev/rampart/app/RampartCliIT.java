@@ -189,4 +189,38 @@ class RampartCliIT {
         assertThat(r.err()).contains("--connector-file is required");
         assertThat(rampart(env(), "export", "widgets").err()).contains("assets, findings or events");
     }
+
+    @Test
+    void importAndPreviewShouldWorkFromTheCommandLine() throws Exception {
+        String db = TestDatabase.url();
+        org.junit.jupiter.api.Assumptions.assumeTrue(db != null, "needs the machine's PostgreSQL");
+        Path push = dir.resolve("push.json");
+        Files.writeString(
+                push,
+                """
+                {"source": "scanner", "assets": [{"id": "p-1", "name": "printer-1",
+                  "findings": [{"cveId": "CVE-2099-0002", "severity": "High"}]}]}
+                """);
+        String project = "cli-push-" + ProcessHandle.current().pid();
+
+        Result imported = rampart(env(), "import", "--project", project, "--file", push.toString(), "--db", db);
+
+        assertThat(imported.code()).as(imported.err()).isZero();
+        JsonNode summary = JSON.readTree(imported.out());
+        assertThat(summary.path("assetsAdded").asInt()).isEqualTo(1);
+        assertThat(summary.path("findingsOpened").asInt()).isEqualTo(1);
+
+        Result preview = rampart(
+                env(),
+                "preview",
+                "--connector-file",
+                connectorFile("cli-preview", "").toString(),
+                "--limit",
+                "5");
+        assertThat(preview.code()).as(preview.err()).isZero();
+        JsonNode p = JSON.readTree(preview.out());
+        assertThat(p.path("devices").asInt()).isEqualTo(40);
+        assertThat(p.path("matchedDevices")).hasSize(5);
+        assertThat(p.path("matchedDevicesTruncated").asBoolean()).isTrue();
+    }
 }
