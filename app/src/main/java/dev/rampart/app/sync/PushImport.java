@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rampart.app.connector.ConnectorOptions;
 import dev.rampart.app.database.CopyWriter;
 import dev.rampart.app.profile.Profiles;
@@ -134,19 +133,10 @@ public final class PushImport {
             SyncFailedException failure = e instanceof IOException io
                     ? new SyncFailedException(
                             SyncFailedException.Kind.TERMINAL, "the import is not valid JSON: " + io.getMessage(), io)
-                    : SyncEngine.classify(e instanceof SQLException s ? s : (Exception) e);
-            ObjectNode summary = progress.summary(bad, null, started);
-            summary.put("state", "failed");
-            summary.put("error", failure.getMessage());
-            summary.put("errorKind", failure.kind().name().toLowerCase(Locale.ROOT));
-            engine.fail(runId, summary, failure);
-            return new RunSummary(summary);
+                    : SyncEngine.classify(e);
+            return new RunSummary(engine.fail(runId, progress.summary(bad, null, started), failure));
         } finally {
-            try (Connection c = dataSource.getConnection()) {
-                Staging.discard(c, runId);
-            } catch (SQLException e) {
-                // the next run of anything discards abandoned rows' runs; nothing else to do here
-            }
+            engine.discardStaged(runId);
         }
     }
 

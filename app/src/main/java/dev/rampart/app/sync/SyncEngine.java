@@ -254,11 +254,7 @@ public final class SyncEngine {
             CallStats.Snapshot api = client == null || before == null
                     ? null
                     : client.stats().snapshot().minus(before);
-            ObjectNode summary = progress.summary(bad, api, started);
-            summary.put("state", "failed");
-            summary.put("error", failure.getMessage());
-            summary.put("errorKind", failure.kind().name().toLowerCase(java.util.Locale.ROOT));
-            fail(runId, summary, failure);
+            ObjectNode summary = fail(runId, progress.summary(bad, api, started), failure);
             LOG.warn(
                     "run {} of connector {} failed ({}): {}",
                     runId,
@@ -267,11 +263,7 @@ public final class SyncEngine {
                     failure.getMessage());
             return new RunSummary(summary);
         } finally {
-            try (Connection c = dataSource.getConnection()) {
-                Staging.discard(c, runId);
-            } catch (SQLException e) {
-                LOG.warn("could not delete the staged rows of run {} (the next run will): {}", runId, e.getMessage());
-            }
+            discardStaged(runId);
             MDC.remove("connector");
             MDC.remove("run");
         }
@@ -389,7 +381,20 @@ public final class SyncEngine {
         return o;
     }
 
-    void fail(long runId, ObjectNode summary, SyncFailedException failure) {
+    /** Deletes a finished run's staged rows; a failure to do so is only logged (a dead run's rows go later). */
+    void discardStaged(long runId) {
+        try (Connection c = dataSource.getConnection()) {
+            Staging.discard(c, runId);
+        } catch (SQLException e) {
+            LOG.warn("could not delete the staged rows of run {}: {}", runId, e.getMessage());
+        }
+    }
+
+    /** Marks a run failed: completes its summary with the failure and records both; returns the summary. */
+    ObjectNode fail(long runId, ObjectNode summary, SyncFailedException failure) {
+        summary.put("state", "failed");
+        summary.put("error", failure.getMessage());
+        summary.put("errorKind", failure.kind().name().toLowerCase(java.util.Locale.ROOT));
         try {
             jdbc.sql(
                             """
@@ -403,6 +408,7 @@ public final class SyncEngine {
         } catch (RuntimeException e) {
             LOG.warn("could not record the failure of run {}: {}", runId, e.getMessage());
         }
+        return summary;
     }
 
     /** Terminal for credentials, permissions, configuration and bad data; retryable for the rest. */
