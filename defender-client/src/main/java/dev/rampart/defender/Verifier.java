@@ -1,6 +1,7 @@
 package dev.rampart.defender;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rampart.defender.Permissions.Permission;
 import dev.rampart.defender.VerifyResult.Check;
 import dev.rampart.defender.VerifyResult.Status;
 import dev.rampart.defender.VerifyResult.TokenFacts;
@@ -17,7 +18,8 @@ import java.util.function.Supplier;
 
 /**
  * Verify (F2): gets both tokens, then probes each data set with one cheap call ({@code $top=1} where the endpoint
- * pages) and sorts the outcome into reachable, missing permission (which one, and where to grant it) or error.
+ * pages) and sorts the outcome into reachable, missing permission (which one, and where to grant it) or error. The
+ * permission each probe tests, and the guide step for it, come from {@link Permissions}.
  */
 final class Verifier {
     private final DefenderClient client;
@@ -33,7 +35,7 @@ final class Verifier {
         TokenFacts graph = facts(Auth.GRAPH);
         List<Check> checks = new ArrayList<>();
         String[] machineId = {null};
-        checks.add(probe("machines", "Machine.Read.All", defender, () -> {
+        checks.add(probe(Permissions.probedBy("machines", "machines"), defender, () -> {
             JsonNode page = client.getJson(
                     client.api("/api/machines?$top=1"),
                     "machines",
@@ -44,29 +46,27 @@ final class Verifier {
             return page.path("value").size() + " device(s) returned";
         }));
         checks.add(probe(
-                "vulnerabilities",
-                "Vulnerability.Read.All",
+                Permissions.probedBy("vulnerabilities", "vulnerabilities"),
                 defender,
                 () -> count(
                         client.api("/api/vulnerabilities?$top=1"),
                         "vulnerabilities",
                         DefenderClient.VULNERABILITY_READ)));
         checks.add(probe(
-                "software",
-                "Software.Read.All",
+                Permissions.probedBy("software", "software"),
                 defender,
                 () -> count(client.api("/api/software?$top=1"), "software", DefenderClient.SOFTWARE_READ)));
         checks.add(probe(
-                "alerts",
-                "Alert.Read.All",
+                Permissions.probedBy("alerts", "alerts"),
                 defender,
                 () -> count(client.api("/api/alerts?$top=1"), "alerts", DefenderClient.ALERT_READ)));
-        checks.add(probe("logon-users", "User.Read.All", defender, () -> {
+        Permission logonUsers = Permissions.probedBy("logon-users", "logonusers");
+        checks.add(probe(logonUsers, defender, () -> {
             if (machineId[0] == null) {
-                if (!defender.roles().contains("User.Read.All")) {
-                    throw new MissingRole("User.Read.All");
+                if (!defender.roles().contains(logonUsers.name())) {
+                    throw new MissingRole(logonUsers);
                 }
-                return "no device to probe; the token carries User.Read.All";
+                return "no device to probe; the token carries " + logonUsers.name();
             }
             return count(
                     client.api("/api/machines/" + DefenderClient.enc(machineId[0]) + "/logonusers"),
@@ -74,12 +74,11 @@ final class Verifier {
                     DefenderClient.USER_READ);
         }));
         checks.add(probe(
-                "machine-actions",
-                "Machine.Read.All",
+                Permissions.probedBy("machine-actions", "machineactions"),
                 defender,
                 () -> count(client.api("/api/machineactions?$top=1"), "machineactions", DefenderClient.MACHINE_READ)));
         checks.add(hunting(defender, graph));
-        checks.add(probe("graph-organization", "Organization.Read.All", graph, () -> {
+        checks.add(probe(Permissions.probedBy("graph-organization", "organization"), graph, () -> {
             JsonNode body = client.getJson(
                     client.graph("/organization"),
                     "organization",
@@ -89,7 +88,7 @@ final class Verifier {
             return "organization "
                     + body.path("value").path(0).path("displayName").asText("?");
         }));
-        checks.add(probe("graph-directory", "User.Read.All", graph, () -> {
+        checks.add(probe(Permissions.probedBy("graph-directory", "users"), graph, () -> {
             client.getJson(
                     client.graph("/users?$top=1&$select=id"),
                     "users",
@@ -104,7 +103,7 @@ final class Verifier {
                         Auth.GRAPH,
                         DefenderClient.GRAPH_GROUPS);
             } catch (PermissionException e) {
-                throw new MissingRole("GroupMember.Read.All", e.getMessage());
+                throw new MissingRole(Permissions.probedBy("graph-directory", "groups"), e.getMessage());
             }
             return "users and groups readable";
         }));
@@ -118,61 +117,67 @@ final class Verifier {
 
     private Check hunting(TokenFacts defender, TokenFacts graph) {
         String query = "DeviceInfo | take 1";
-        Check viaGraph = probe("hunting", "ThreatHunting.Read.All", graph, () -> {
+        Permission graphRole = Permissions.probedBy("hunting", "runHuntingQuery");
+        Check viaGraph = probe(graphRole, graph, () -> {
             client.huntGraph(query);
             return "advanced hunting reachable";
         });
         if (viaGraph.status() == Status.OK) {
             return viaGraph;
         }
-        Check legacy = probe("hunting", "AdvancedQuery.Read.All", defender, () -> {
+        Check legacy = probe(Permissions.probedBy("hunting", "advancedqueries"), defender, () -> {
             client.huntLegacy(query);
-            return "advanced hunting reachable through the legacy Defender API (being retired: grant Graph's"
-                    + " ThreatHunting.Read.All)";
+            return "advanced hunting reachable through the legacy Defender API (being retired: grant Graph's "
+                    + graphRole.name() + ")";
         });
         return legacy.status() == Status.OK ? legacy : viaGraph;
     }
 
-    /** A check that fails for a role known to be missing before any call. */
+    /** A check that fails for a role known to be missing (from the token, or from a second call). */
     private static final class MissingRole extends RuntimeException {
         private static final long serialVersionUID = 1L;
-        final String role;
+        final transient Permission role;
 
-        MissingRole(String role) {
+        MissingRole(Permission role) {
             this(role, null);
         }
 
-        MissingRole(String role, String message) {
+        MissingRole(Permission role, String message) {
             super(message, null, false, false);
             this.role = role;
         }
     }
 
-    private Check probe(String dataSet, String permission, TokenFacts token, Supplier<String> call) {
+    /**
+     * Runs one probe. The check names the table's permission for it, the least privileged one, even where the API's
+     * error lists several that would do (its message keeps that list); a missing one carries its guide link.
+     */
+    private Check probe(Permission permission, TokenFacts token, Supplier<String> call) {
+        String dataSet = permission.dataSet();
         if (!token.ok()) {
-            return new Check(dataSet, Status.ERROR, permission, token.error());
+            return new Check(dataSet, Status.ERROR, permission.name(), token.error());
         }
         try {
-            return new Check(dataSet, Status.OK, permission, call.get());
+            return new Check(dataSet, Status.OK, permission.name(), call.get());
         } catch (MissingRole e) {
-            return new Check(
-                    dataSet,
-                    Status.MISSING_PERMISSION,
+            return missing(
                     e.role,
                     e.getMessage() != null
                             ? e.getMessage()
-                            : "The app lacks " + e.role
+                            : "The app lacks " + e.role.name()
                                     + ": grant it under App registrations > API permissions, then grant"
                                     + " admin consent.");
         } catch (PermissionException e) {
-            String role =
-                    e.requiredRoles().isEmpty() ? permission : e.requiredRoles().get(0);
-            return new Check(dataSet, Status.MISSING_PERMISSION, role, summary(e));
+            return missing(permission, summary(e));
         } catch (AuthenticationException e) {
-            return new Check(dataSet, Status.ERROR, permission, e.sentence());
+            return new Check(dataSet, Status.ERROR, permission.name(), e.sentence());
         } catch (DefenderException e) {
-            return new Check(dataSet, Status.ERROR, permission, summary(e));
+            return new Check(dataSet, Status.ERROR, permission.name(), summary(e));
         }
+    }
+
+    private static Check missing(Permission role, String message) {
+        return new Check(role.dataSet(), Status.MISSING_PERMISSION, role.name(), message, role.guide());
     }
 
     private static String summary(DefenderException e) {

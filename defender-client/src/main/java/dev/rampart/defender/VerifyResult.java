@@ -34,8 +34,19 @@ public record VerifyResult(TokenFacts defenderToken, TokenFacts graphToken, List
         }
     }
 
-    /** One data set: machines, vulnerabilities, software, alerts, logon-users, machine-actions, hunting, ... */
-    public record Check(String dataSet, Status status, String permission, String message) {}
+    /**
+     * One data set: machines, vulnerabilities, software, alerts, logon-users, machine-actions, hunting, ...
+     *
+     * @param permission the application permission the check tests (from {@link Permissions})
+     * @param guide for a missing permission, the link to its step in the setup guide (e.g.
+     *     {@code docs/setup-entra.md#grant-machinereadall}); otherwise {@code null}
+     */
+    public record Check(String dataSet, Status status, String permission, String message, String guide) {
+        /** A check without a guide link. */
+        public Check(String dataSet, Status status, String permission, String message) {
+            this(dataSet, status, permission, message, null);
+        }
+    }
 
     public VerifyResult {
         checks = List.copyOf(checks);
@@ -54,7 +65,10 @@ public record VerifyResult(TokenFacts defenderToken, TokenFacts graphToken, List
         return checks.stream().anyMatch(c -> c.status() == Status.MISSING_PERMISSION);
     }
 
-    /** {@code {"token":{...},"checks":[{"dataSet","status","permission","message"}...]}}, as {@code rampart verify --json}. */
+    /**
+     * {@code {"token":{...},"checks":[{"dataSet","status","permission","message","guide"}...]}}, as {@code rampart
+     * verify --json}.
+     */
     public ObjectNode toJson() {
         ObjectNode o = DefenderClient.JSON.createObjectNode();
         ObjectNode token = o.putObject("token");
@@ -69,6 +83,7 @@ public record VerifyResult(TokenFacts defenderToken, TokenFacts graphToken, List
             n.put("status", c.status().json());
             n.put("permission", c.permission());
             n.put("message", c.message());
+            n.put("guide", c.guide());
         }
         return o;
     }

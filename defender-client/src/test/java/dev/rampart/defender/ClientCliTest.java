@@ -80,6 +80,7 @@ class ClientCliTest {
             Run r = run(with("verify"));
             assertThat(r.code()).isEqualTo(2);
             assertThat(r.out()).contains("MISSING").contains("vulnerabilities");
+            assertThat(r.out()).contains("(see docs/setup-entra.md#grant-vulnerabilityreadall)");
         } finally {
             Sandboxes.control(
                     emulator,

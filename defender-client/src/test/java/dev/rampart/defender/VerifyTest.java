@@ -73,6 +73,38 @@ class VerifyTest {
     }
 
     @Test
+    void missingPermissionShouldLinkToItsStepInTheGuide() {
+        Sandboxes.control(
+                emulator,
+                "POST",
+                "/app",
+                "{\"defenderRoles\":[\"Machine.Read.All\",\"Alert.Read.All\"],"
+                        + "\"graphRoles\":[\"Organization.Read.All\",\"User.Read.All\"]}");
+        VerifyResult r = Sandboxes.client(emulator).verify();
+        Map<String, Check> checks = byDataSet(r);
+        assertThat(checks.get("vulnerabilities").guide()).isEqualTo("docs/setup-entra.md#grant-vulnerabilityreadall");
+        assertThat(checks.get("logon-users").guide())
+                .as("Defender's User.Read.All, not Graph's")
+                .isEqualTo("docs/setup-entra.md#grant-userreadall-windowsdefenderatp");
+        assertThat(checks.get("graph-directory").guide()).isEqualTo("docs/setup-entra.md#grant-groupmemberreadall");
+        assertThat(checks.get("hunting").guide()).isEqualTo("docs/setup-entra.md#grant-threathuntingreadall");
+        assertThat(r.checks())
+                .filteredOn(c -> c.status() == Status.MISSING_PERMISSION)
+                .isNotEmpty()
+                .allSatisfy(c -> assertThat(c.guide())
+                        .isEqualTo(Permissions.forDataSet(c.dataSet()).stream()
+                                .filter(p -> p.name().equals(c.permission()))
+                                .findFirst()
+                                .orElseThrow()
+                                .guide()));
+        assertThat(r.checks()).filteredOn(c -> c.status() == Status.OK).allMatch(c -> c.guide() == null);
+        int vulnerabilities = r.checks().indexOf(checks.get("vulnerabilities"));
+        assertThat(r.toJson().at("/checks/" + vulnerabilities + "/guide").asText())
+                .isEqualTo("docs/setup-entra.md#grant-vulnerabilityreadall");
+        assertThat(r.toJson().at("/checks/0/guide").isNull()).isTrue();
+    }
+
+    @Test
     void noTokenShouldMarkEveryCheckWithTheSentence() {
         VerifyResult r = Sandboxes.client(emulator, b -> b.credential(Credential.secret("wrong-secret-value")))
                 .verify();

@@ -237,7 +237,13 @@ public final class ClientCli {
                         case MISSING_PERMISSION -> "MISSING";
                         case ERROR -> "ERROR  ";
                     };
-            out.printf(Locale.ROOT, "%s %-20s %s%n", mark, c.dataSet(), c.message());
+            out.printf(
+                    Locale.ROOT,
+                    "%s %-20s %s%s%n",
+                    mark,
+                    c.dataSet(),
+                    c.message(),
+                    c.guide() == null ? "" : " (see " + c.guide() + ")");
         }
     }
 
