@@ -50,6 +50,15 @@ public final class Rampart {
     }
 
     public static void main(String[] args) {
+        if ("json".equalsIgnoreCase(System.getenv("RAMPART_LOG_FORMAT"))) {
+            System.setProperty("logback.configurationFile", "logback-json.xml");
+        }
+        if (args.length > 0 && (args[0].equals("serve") || args[0].equals("demo"))) {
+            if (new Rampart(System.out, System.err, System.getenv()).server(args) != 0) {
+                System.exit(2);
+            }
+            return; // the server's threads keep the process alive
+        }
         int code = new Rampart(System.out, System.err, System.getenv()).run(args);
         System.out.flush();
         System.exit(code);
@@ -66,6 +75,7 @@ public final class Rampart {
                 case "export" -> export(args);
                 case "preview" -> preview(options(args, 1, Set.of("connector-file", "limit"), Set.of()));
                 case "import" -> importPush(options(args, 1, Set.of("project", "file", "db"), Set.of()));
+                case "user", "member", "token", "key" -> admin(args);
                 default -> {
                     err.println("rampart: unknown command '" + args[0] + "'");
                     usage();
@@ -136,6 +146,79 @@ public final class Rampart {
 
     private Database database(String url) {
         return Database.open(url, home());
+    }
+
+    /** {@code serve} and {@code demo}: start the server and return; 2 on a bad command line. */
+    int server(String[] args) {
+        try {
+            if (args[0].equals("serve")) {
+                List<String> boot = new ArrayList<>();
+                for (int i = 1; i < args.length; i++) {
+                    String a = args[i];
+                    if (a.equals("--db") && i + 1 < args.length) {
+                        boot.add("--rampart.database.url=" + args[++i]);
+                    } else if (a.startsWith("--db=")) {
+                        boot.add("--rampart.database.url=" + a.substring(5));
+                    } else if (a.equals("--port") && i + 1 < args.length) {
+                        boot.add("--server.port=" + args[++i]);
+                    } else if (a.startsWith("--port=")) {
+                        boot.add("--server.port=" + a.substring(7));
+                    } else if (a.startsWith("--") && a.contains("=")) {
+                        boot.add(a); // any Spring Boot or rampart.* setting
+                    } else {
+                        throw new UsageException("unexpected argument '" + a + "' (serve [--port P] [--db URL]"
+                                + " [--setting=value ...])");
+                    }
+                }
+                dev.rampart.app.server.RampartServer.start(boot.toArray(String[]::new));
+                return 0;
+            }
+            Map<String, String> o = options(args, 1, Set.of("devices", "port", "db"), Set.of());
+            dev.rampart.app.server.Demo.run(
+                    new dev.rampart.app.server.Demo.Options(
+                            Integer.parseInt(o.getOrDefault("devices", "2000")),
+                            Integer.parseInt(o.getOrDefault("port", "8080")),
+                            home(),
+                            o.get("db")),
+                    out);
+            return 0;
+        } catch (UsageException | NumberFormatException e) {
+            err.println("rampart: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private int admin(String[] args) throws Exception {
+        String what = args[0] + " " + (args.length > 1 ? args[1] : "");
+        Map<String, String> o = options(
+                args,
+                Math.min(2, args.length),
+                Set.of("db", "user", "project", "role", "name", "days", "password-file", "display-name", "id"),
+                Set.of("admin"));
+        try (Database db = database(o.get("db"))) {
+            var a = new dev.rampart.app.server.AdminCommands(db, env, out);
+            return switch (what.trim()) {
+                case "user add" -> a.userAdd(
+                        require(o, "name"), o.get("display-name"), o.containsKey("admin"), o.get("password-file"));
+                case "user list" -> a.userList();
+                case "user passwd" -> a.userPassword(require(o, "name"), o.get("password-file"));
+                case "user unlock" -> a.userUnlock(require(o, "name"));
+                case "user delete" -> a.userDelete(require(o, "name"));
+                case "member set" -> a.memberSet(require(o, "user"), require(o, "project"), require(o, "role"));
+                case "member remove" -> a.memberRemove(require(o, "user"), require(o, "project"));
+                case "token create" -> a.tokenCreate(
+                        require(o, "user"),
+                        require(o, "project"),
+                        require(o, "role"),
+                        o.getOrDefault("name", "cli"),
+                        Integer.parseInt(o.getOrDefault("days", "90")));
+                case "token list" -> a.tokenList(require(o, "project"));
+                case "token revoke" -> a.tokenRevoke(Long.parseLong(require(o, "id")));
+                case "key rotate" -> a.keyRotate(
+                        env.get("RAMPART_HOME") == null ? home() : Path.of(env.get("RAMPART_HOME")));
+                default -> throw new UsageException("unknown command '" + what.trim() + "'");
+            };
+        }
     }
 
     private int sync(Map<String, String> o) {
@@ -231,6 +314,14 @@ public final class Rampart {
         lines.add("       rampart export assets|findings|events [--db JDBC_URL] [--format jsonl|csv] [--project KEY]");
         lines.add("       rampart preview --connector-file connector.json [--limit N]");
         lines.add("       rampart import --project KEY --file import.json [--db JDBC_URL]");
+        lines.add("       rampart serve [--port P] [--db JDBC_URL] [--rampart.setting=value ...]");
+        lines.add("       rampart demo [--devices N] [--port P]");
+        lines.add("       rampart user add|passwd|unlock|delete --name NAME [--admin] [--password-file F]; user list");
+        lines.add(
+                "       rampart member set --user NAME --project KEY --role ROLE; member remove --user NAME --project KEY");
+        lines.add("       rampart token create --user NAME --project KEY --role ROLE [--name N] [--days D];"
+                + " token list --project KEY; token revoke --id ID");
+        lines.add("       rampart key rotate");
         lines.add("Without --db: the embedded PostgreSQL in $RAMPART_HOME (default ~/.rampart). See docs/sync.md.");
         lines.forEach(err::println);
     }

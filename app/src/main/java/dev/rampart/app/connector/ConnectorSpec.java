@@ -189,7 +189,7 @@ public record ConnectorSpec(
 
     /** Where the secret is read from, as stored: {@code env:NAME} or {@code file:PATH}. */
     public String secretRef() {
-        return secretEnv != null ? "env:" + secretEnv : "file:" + secretFile;
+        return secretEnv != null ? "env:" + secretEnv : secretFile != null ? "file:" + secretFile : null;
     }
 
     /** A client for this connector; the secret is read now, from the environment or the file. */
@@ -199,10 +199,15 @@ public record ConnectorSpec(
 
     /** A client builder set up for this connector, for callers that add to it (a transport of their own). */
     public DefenderClientBuilder builder(Function<String, String> env) {
+        return builder(Credential.secret(Secrets.resolve(secretRef(), env)));
+    }
+
+    /** A client builder with a credential the caller has already (the server's decrypted, stored credential). */
+    public DefenderClientBuilder builder(Credential credential) {
         DefenderClientBuilder b = new DefenderClientBuilder()
                 .tenantId(tenantId)
                 .clientId(clientId)
-                .credential(Credential.secret(Secrets.resolve(secretRef(), env)))
+                .credential(credential)
                 .component("sync");
         if (sandbox != null) {
             b.sandbox(URI.create(sandbox));

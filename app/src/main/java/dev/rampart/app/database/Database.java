@@ -111,6 +111,12 @@ public final class Database implements AutoCloseable {
         return dataSource.getConnection();
     }
 
+    /** The JDBC URL the pool connects with (for a second process on the same database, in tests and tools). */
+    public String jdbcUrl() {
+        String u = dataSource.getJdbcUrl();
+        return u.contains("?") || dataSource.getUsername() == null ? u : u + "?user=" + dataSource.getUsername();
+    }
+
     /** Where the data lives, without credentials. */
     public String describe() {
         return description;

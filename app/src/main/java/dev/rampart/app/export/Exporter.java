@@ -30,7 +30,9 @@ public final class Exporter {
 
     public enum Format {
         JSONL,
-        CSV
+        CSV,
+        /** OCSF 1.1 Vulnerability Finding (class 2002) events, one per line; findings only. */
+        OCSF
     }
 
     private static final String ASSETS =
@@ -73,6 +75,21 @@ public final class Exporter {
              order by e.id
             """;
 
+    /** Findings with what the OCSF mapping needs from the CVE catalog. */
+    private static final String FINDINGS_OCSF =
+            """
+            select f.id, f.cve_id, f.severity, f.cvss, f.exploitability, f.product_vendor, f.product_name,
+                   f.product_version, f.recommended_update, f.fixing_kb, f.state, f.first_seen, f.last_seen,
+                   f.opened_at, f.fixed_at, f.archived_at, a.id as asset_id, a.name as asset_name, a.hostname,
+                   a.defender_machine_id, a.os_platform, v.name as vuln_name, v.description, v.cvss_vector,
+                   v.public_exploit, v.epss, p.key as project, s.name as source
+              from finding f join asset a on a.id = f.asset_id join project p on p.id = f.project_id
+              join source s on s.id = f.source_id
+              left join vulnerability v on v.project_id = f.project_id and v.cve_id = f.cve_id
+             where (cast(? as text) is null or p.key = ?)
+             order by f.id
+            """;
+
     private final DataSource dataSource;
 
     public Exporter(DataSource dataSource) {
@@ -81,10 +98,13 @@ public final class Exporter {
 
     /** Writes every row of a kind (of one project, or all when {@code project} is null); returns the row count. */
     public long export(Kind kind, Format format, String project, OutputStream out) throws SQLException {
+        if (format == Format.OCSF && kind != Kind.FINDINGS) {
+            throw new IllegalArgumentException("OCSF is an export of findings only");
+        }
         String sql =
                 switch (kind) {
                     case ASSETS -> ASSETS;
-                    case FINDINGS -> FINDINGS;
+                    case FINDINGS -> format == Format.OCSF ? FINDINGS_OCSF : FINDINGS;
                     case EVENTS -> EVENTS;
                 };
         try (Connection c = dataSource.getConnection()) {
@@ -95,7 +115,11 @@ public final class Exporter {
                 s.setString(1, project);
                 s.setString(2, project);
                 try (ResultSet rs = s.executeQuery()) {
-                    return format == Format.JSONL ? jsonLines(rs, out) : csv(rs, out);
+                    return switch (format) {
+                        case JSONL -> jsonLines(rs, out);
+                        case CSV -> csv(rs, out);
+                        case OCSF -> Ocsf.write(rs, out);
+                    };
                 }
             } finally {
                 c.rollback();
@@ -209,7 +233,7 @@ public final class Exporter {
         try {
             return Format.valueOf(s.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--format is jsonl or csv, not '" + s + "'");
+            throw new IllegalArgumentException("the format is jsonl, csv or ocsf, not '" + s + "'");
         }
     }
 }

@@ -69,8 +69,26 @@ public final class SyncEngine {
         this.applyHook = hook;
     }
 
+    /**
+     * Who or what started a run, kept on the run row; {@code started} is told the run's id as soon as the row exists
+     * (before any reading), so that a caller can answer with the run while it goes on.
+     */
+    public record RunRequest(String trigger, String requestedBy, String node, java.util.function.LongConsumer started) {
+        public static RunRequest cli() {
+            return new RunRequest("cli", System.getProperty("user.name"), null, id -> {});
+        }
+    }
+
     /** Runs one import of a connector and returns its summary; a failed run's summary says why. */
     public RunSummary run(Connector connector, Mode mode) {
+        return run(connector, mode, RunRequest.cli());
+    }
+
+    /**
+     * As {@link #run(Connector, Mode)}, recording who asked. A run whose row has {@code cancel_requested} set stops at
+     * its next progress report, applies nothing and ends {@code cancelled} ({@link #requestCancel}).
+     */
+    public RunSummary run(Connector connector, Mode mode, RunRequest request) {
         if (!connector.enabled()) {
             throw new SyncFailedException(
                     SyncFailedException.Kind.TERMINAL,
@@ -84,7 +102,7 @@ public final class SyncEngine {
             }
             try {
                 abandonDeadRuns(connector);
-                return runLocked(connector, mode);
+                return runLocked(connector, mode, request);
             } finally {
                 unlock(lock, RUN_LOCK, connector.id());
             }
@@ -134,24 +152,39 @@ public final class SyncEngine {
         }
     }
 
-    private RunSummary runLocked(Connector connector, Mode mode) throws SQLException {
+    /**
+     * Asks a running run to stop, whichever process runs it. Returns false when the run is not running (finished, or
+     * unknown).
+     */
+    public boolean requestCancel(long runId) {
+        return jdbc.sql("update sync_run set cancel_requested = true where id = ? and state = 'running'")
+                        .param(runId)
+                        .update()
+                > 0;
+    }
+
+    private RunSummary runLocked(Connector connector, Mode mode, RunRequest request) throws SQLException {
         Instant started0 = clock.instant();
         Checkpoint cp = Checkpoint.load(jdbc, connector.id());
         ConnectorOptions options = connector.spec().options();
         long runId = jdbc.sql(
                         """
                         insert into sync_run (project_id, connector_id, source_name, kind, state, started_at,
-                                              heartbeat_at)
-                        values (?, ?, ?, ?, 'running', ?, now()) returning id
+                                              heartbeat_at, trigger, requested_by, node)
+                        values (?, ?, ?, ?, 'running', ?, now(), ?, ?, ?) returning id
                         """)
                 .params(
                         connector.projectId(),
                         connector.id(),
                         "defender:" + connector.name(),
                         mode == Mode.INCREMENTAL ? "incremental" : "full",
-                        Timestamp.from(started0))
+                        Timestamp.from(started0),
+                        request.trigger(),
+                        request.requestedBy(),
+                        request.node())
                 .query(Long.class)
                 .single();
+        request.started().accept(runId);
         MDC.put("connector", connector.name());
         MDC.put("run", String.valueOf(runId));
         RunProgress progress = new RunProgress(jdbc, runId);
@@ -392,15 +425,17 @@ public final class SyncEngine {
 
     /** Marks a run failed: completes its summary with the failure and records both; returns the summary. */
     ObjectNode fail(long runId, ObjectNode summary, SyncFailedException failure) {
-        summary.put("state", "failed");
+        String state = failure.kind() == SyncFailedException.Kind.CANCELLED ? "cancelled" : "failed";
+        summary.put("state", state);
         summary.put("error", failure.getMessage());
         summary.put("errorKind", failure.kind().name().toLowerCase(java.util.Locale.ROOT));
         try {
             jdbc.sql(
                             """
-                            update sync_run set state = 'failed', finished_at = now(), heartbeat_at = now(),
+                            update sync_run set state = :state, finished_at = now(), heartbeat_at = now(),
                                    counts = cast(:counts as jsonb), error = :error where id = :id
                             """)
+                    .param("state", state)
                     .param("counts", summary.toString())
                     .param("error", failure.getMessage())
                     .param("id", runId)
@@ -480,9 +515,18 @@ public final class SyncEngine {
         private void save() {
             ObjectNode c = counts.deepCopy();
             c.set("warnings", warnings.deepCopy());
-            jdbc.sql("update sync_run set phase = ?, counts = cast(? as jsonb), heartbeat_at = now() where id = ?")
+            boolean cancel = jdbc.sql(
+                            """
+                            update sync_run set phase = ?, counts = cast(? as jsonb), heartbeat_at = now() where id = ?
+                            returning cancel_requested
+                            """)
                     .params(phase, c.toString(), runId)
-                    .update();
+                    .query(Boolean.class)
+                    .optional()
+                    .orElse(false);
+            if (cancel) {
+                throw new SyncFailedException(SyncFailedException.Kind.CANCELLED, "cancelled on request");
+            }
         }
 
         ObjectNode summary(BadRecords bad, CallStats.Snapshot api, long started) {

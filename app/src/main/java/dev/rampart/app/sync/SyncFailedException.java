@@ -12,7 +12,9 @@ public final class SyncFailedException extends RuntimeException {
         RETRYABLE,
         TERMINAL,
         BAD_DATA,
-        BUSY
+        BUSY,
+        /** Someone asked the run to stop; it stopped at its next progress report and applied nothing. */
+        CANCELLED
     }
 
     private final Kind kind;

@@ -29,7 +29,7 @@ public final class TestDatabase {
     /** The JDBC URL of the shared test database (for tests that start another process). */
     public static synchronized String url() {
         get();
-        return url;
+        return url != null ? url : database.jdbcUrl();
     }
 
     private static Database open() {

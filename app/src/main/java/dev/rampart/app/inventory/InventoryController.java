@@ -1,0 +1,463 @@
+package dev.rampart.app.inventory;
+
+import dev.rampart.app.security.Caller;
+import dev.rampart.app.security.Permission;
+import dev.rampart.app.security.Requires;
+import dev.rampart.app.web.ApiProblem;
+import dev.rampart.app.web.CursorPage;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The read side of the inventory under {@code /api/v1/projects/{project}}. Lists take {@code cursor}, {@code limit}
+ * (1-1000, default 100) and {@code sort} (a key, {@code -key} for descending) and answer
+ * {@code {"items": [...], "nextCursor": "..."}}; {@code nextCursor} is null on the last page.
+ */
+@RestController
+@RequestMapping("/api/v1/projects/{project}")
+public class InventoryController {
+    private static final Pattern META_KEY = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String ID = "lpad(%s::text, 20, '0')";
+    private static final String TIME = "coalesce(to_char(%s at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '')";
+
+    private final JdbcClient jdbc;
+
+    public InventoryController(DataSource dataSource) {
+        this.jdbc = JdbcClient.create(dataSource);
+    }
+
+    private static String id(String col) {
+        return ID.formatted(col);
+    }
+
+    private static String time(String col) {
+        return TIME.formatted(col);
+    }
+
+    private static final String ASSET_COLUMNS =
+            """
+            select a.id, a.name, a.hostname, a.fqdn, a.defender_machine_id as "defenderMachineId",
+                   a.aad_device_id as "aadDeviceId", a.os_platform as "osPlatform", a.os_version as "osVersion",
+                   a.health_status as "healthStatus", a.active, a.deactivated_at as "deactivatedAt",
+                   a.first_seen as "firstSeen",
+                   (select max(s.last_seen) from asset_source s where s.asset_id = a.id) as "lastSeen",
+                   (select count(*) from finding f where f.asset_id = a.id and f.state = 'open') as "openFindings"
+            """;
+
+    /**
+     * Assets. Filters: {@code q} (name, hostname or FQDN contains), {@code health}, {@code active}, {@code os}, and any
+     * metadata key as {@code meta.<key>=<value>} (Defender's machine properties: {@code meta.exposureLevel=High},
+     * {@code meta.rbacGroupName=Servers}...). Sorts: name, hostname, os, health, firstSeen, id.
+     */
+    @GetMapping("/assets")
+    @Requires(Permission.READ)
+    public CursorPage<Map<String, Object>> assets(
+            Caller caller,
+            @RequestParam(required = false) String q,
+            @RequestParam(required = false) String health,
+            @RequestParam(required = false) Boolean active,
+            @RequestParam(required = false) String os,
+            @RequestParam(required = false) String sort,
+            @RequestParam(required = false) String cursor,
+            @RequestParam(required = false) Integer limit,
+            @RequestParam Map<String, String> all) {
+        KeysetList list = new KeysetList(
+                        ASSET_COLUMNS + " from asset a",
+                        Map.of(
+                                "name", "coalesce(lower(a.name), '')",
+                                "hostname", "coalesce(lower(a.hostname), '')",
+                                "os", "coalesce(a.os_platform, '')",
+                                "health", "coalesce(a.health_status, '')",
+                                "firstSeen", time("a.first_seen"),
+                                "id", id("a.id")),
+                        "name",
+                        id("a.id"))
+                .where("a.project_id = ?", caller.requireProject())
+                .whereIf(health, "a.health_status = ?")
+                .whereIf(active, "a.active = ?")
+                .whereIf(os, "a.os_platform = ?");
+        if (q != null && !q.isBlank()) {
+            String like = "%"
+                    + q.toLowerCase(java.util.Locale.ROOT)
+                            .replace("\\", "\\\\")
+                            .replace("%", "\\%")
+                            .replace("_", "\\_") + "%";
+            list.where("(lower(a.name) like ? or lower(a.hostname) like ? or lower(a.fqdn) like ?)", like, like, like);
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        all.forEach((k, v) -> {
+            if (k.startsWith("meta.")) {
+                String key = k.substring(5);
+                if (!META_KEY.matcher(key).matches()) {
+                    throw ApiProblem.invalid(k, "a metadata key is letters, digits, '_', '.' or '-'");
+                }
+                meta.put(key, v);
+            } else if (!List.of("q", "health", "active", "os", "sort", "cursor", "limit")
+                    .contains(k)) {
+                throw ApiProblem.invalid(k, "is not a filter of this list (q, health, active, os, meta.<key>)");
+            }
+        });
+        if (!meta.isEmpty()) {
+            list.where("a.metadata @> cast(? as jsonb)", JSON.writeValueAsString(meta));
+        }
+        return list.page(jdbc, sort, cursor, limit);
+    }
+
+    /** One asset with its findings, software, alerts, logon users, profiles, sources and addresses. */
+    @GetMapping("/assets/{assetId}")
+    @Requires(Permission.READ)
+    public Map<String, Object> asset(Caller caller, @PathVariable long assetId) {
+        long projectId = caller.requireProject();
+        Map<String, Object> asset = jdbc.sql(
+                        ASSET_COLUMNS + ", a.metadata from asset a where a.project_id = ? and" + " a.id = ?")
+                .params(projectId, assetId)
+                .query((rs, n) -> KeysetList.row(rs))
+                .optional()
+                .orElseThrow(() -> ApiProblem.notFound("no asset " + assetId));
+        asset.put(
+                "addresses",
+                rows(
+                        "select ip, nullif(mac, '') as mac from asset_address where asset_id = ? order by" + " ip",
+                        assetId));
+        asset.put(
+                "sources",
+                rows(
+                        """
+                select s.name as source, s.kind, x.external_id as "externalId", x.active,
+                       x.health_status as "healthStatus", x.first_seen as "firstSeen", x.last_seen as "lastSeen",
+                       x.inactive_since as "inactiveSince"
+                  from asset_source x join source s on s.id = x.source_id where x.asset_id = ? order by s.name
+                """,
+                        assetId));
+        asset.put(
+                "findings",
+                rows(
+                        FINDING_COLUMNS + " where f.asset_id = ? order by f.state = 'open' desc,"
+                                + " f.cvss desc nulls last, f.id limit 500",
+                        assetId));
+        asset.put(
+                "findingCounts",
+                rows(
+                        "select state, count(*) as count from finding where asset_id = ? group by"
+                                + " state order by state",
+                        assetId));
+        asset.put(
+                "software",
+                rows(
+                        """
+                select x.software_key as "softwareKey", sw.vendor, sw.name, x.version, x.weaknesses,
+                       x.end_of_support as "endOfSupport", x.end_of_support_date as "endOfSupportDate",
+                       x.first_seen as "firstSeen", x.last_seen as "lastSeen"
+                  from asset_software x
+                  left join software sw on sw.project_id = ? and sw.software_key = x.software_key
+                 where x.asset_id = ? order by sw.name, x.version limit 1000
+                """,
+                        projectId,
+                        assetId));
+        asset.put(
+                "alerts",
+                rows(ALERT_COLUMNS + " where al.asset_id = ? order by al.created_at desc limit 200", assetId));
+        asset.put(
+                "logonUsers",
+                rows(
+                        """
+                select account_name as "accountName", account_domain as "accountDomain", account_sid as "accountSid",
+                       first_seen as "firstSeen", last_seen as "lastSeen", logon_types as "logonTypes",
+                       is_domain_admin as "isDomainAdmin"
+                  from logon_user where asset_id = ? order by last_seen desc nulls last limit 500
+                """,
+                        assetId));
+        asset.put(
+                "profiles",
+                rows(
+                        """
+                select p.id, p.kind, p.name, pa.match_score as "matchScore", pa.assigned_at as "assignedAt"
+                  from profile_assignment pa join profile p on p.id = pa.profile_id
+                 where pa.asset_id = ? order by p.kind, p.name
+                """,
+                        assetId));
+        return asset;
+    }
+
+    private List<Map<String, Object>> rows(String sql, Object... params) {
+        return jdbc.sql(sql)
+                .params(List.of(params))
+                .query((rs, n) -> KeysetList.row(rs))
+                .list();
+    }
+
+    private static final String FINDING_COLUMNS =
+            """
+            select f.id, f.asset_id as "assetId", a.name as "assetName", f.cve_id as "cveId", f.severity,
+                   f.cvss, f.exploitability, f.product_vendor as "productVendor", f.product_name as "productName",
+                   f.product_version as "productVersion", f.recommended_update as "recommendedUpdate",
+                   f.fixing_kb as "fixingKb", f.state, f.opened_at as "openedAt", f.fixed_at as "fixedAt",
+                   f.archived_at as "archivedAt", f.times_reopened as "timesReopened", f.first_seen as "firstSeen",
+                   f.last_seen as "lastSeen", s.name as source
+              from finding f join asset a on a.id = f.asset_id join source s on s.id = f.source_id
+            """;
+
+    /**
+     * Findings. Filters: {@code state} (open, fixed, archived), {@code severity}, {@code exploitability}, {@code source}
+     * (its name), {@code cve}, {@code assetId}. Sorts: id, cvss, openedAt, cve.
+     */
+    @GetMapping("/findings")
+    @Requires(Permission.READ)
+    public CursorPage<Map<String, Object>> findings(
+            Caller caller,
+            @RequestParam(required = false) String state,
+            @RequestParam(required = false) String severity,
+            @RequestParam(required = false) String exploitability,
+            @RequestParam(required = false) String source,
+            @RequestParam(required = false) String cve,
+            @RequestParam(required = false) Long assetId,
+            @RequestParam(required = false) String sort,
+            @RequestParam(required = false) String cursor,
+            @RequestParam(required = false) Integer limit) {
+        if (state != null && !List.of("open", "fixed", "archived").contains(state)) {
+            throw ApiProblem.invalid("state", "must be open, fixed or archived");
+        }
+        return new KeysetList(
+                        FINDING_COLUMNS,
+                        Map.of(
+                                "id",
+                                id("f.id"),
+                                "cvss",
+                                "to_char(coalesce(f.cvss, -1) + 10, 'FM00.000')",
+                                "openedAt",
+                                time("f.opened_at"),
+                                "cve",
+                                "f.cve_id"),
+                        "-id",
+                        id("f.id"))
+                .where("f.project_id = ?", caller.requireProject())
+                .whereIf(state, "f.state = ?")
+                .whereIf(severity, "f.severity = ?")
+                .whereIf(exploitability, "f.exploitability = ?")
+                .whereIf(source, "s.name = ?")
+                .whereIf(cve, "f.cve_id = ?")
+                .whereIf(assetId, "f.asset_id = ?")
+                .page(jdbc, sort, cursor, limit);
+    }
+
+    /**
+     * The CVE catalog with exposed asset counts. Filters: {@code severity}, {@code exploitable} (true: a public exploit
+     * is known), {@code q} (CVE id or name contains). Sorts: cve, cvss, epss, exposed.
+     */
+    @GetMapping("/vulnerabilities")
+    @Requires(Permission.READ)
+    public CursorPage<Map<String, Object>> vulnerabilities(
+            Caller caller,
+            @RequestParam(required = false) String severity,
+            @RequestParam(required = false) Boolean exploitable,
+            @RequestParam(required = false) String q,
+            @RequestParam(required = false) String sort,
+            @RequestParam(required = false) String cursor,
+            @RequestParam(required = false) Integer limit) {
+        KeysetList list = new KeysetList(
+                        """
+                        select v.cve_id as "cveId", v.name, v.description, v.severity, v.cvss_v3 as "cvssV3",
+                               v.cvss_vector as "cvssVector", v.public_exploit as "publicExploit",
+                               v.exploit_verified as "exploitVerified", v.exploit_in_kit as "exploitInKit",
+                               v.exploit_types as "exploitTypes", v.epss, v.published_on as "publishedOn",
+                               v.updated_on as "updatedOn", v.exposed_machines as "exposedMachines",
+                               (select count(distinct f.asset_id) from finding f where f.project_id = v.project_id
+                                   and f.cve_id = v.cve_id and f.state = 'open') as "exposedAssets"
+                          from vulnerability v
+                        """,
+                        Map.of(
+                                "cve", "v.cve_id",
+                                "cvss", "to_char(coalesce(v.cvss_v3, -1) + 10, 'FM00.000')",
+                                "epss", "to_char(coalesce(v.epss, -1) + 10, 'FM00.000000')",
+                                "exposed", "lpad(coalesce(v.exposed_machines, 0)::text, 20, '0')"),
+                        "cve",
+                        "v.cve_id")
+                .where("v.project_id = ?", caller.requireProject())
+                .whereIf(severity, "v.severity = ?")
+                .whereIf(exploitable, "coalesce(v.public_exploit, false) = ?");
+        if (q != null && !q.isBlank()) {
+            String like = "%" + q.toLowerCase(java.util.Locale.ROOT) + "%";
+            list.where("(lower(v.cve_id) like ? or lower(v.name) like ?)", like, like);
+        }
+        return list.page(jdbc, sort, cursor, limit);
+    }
+
+    /** One CVE with the assets it is open on (first 1000). */
+    @GetMapping("/vulnerabilities/{cveId}")
+    @Requires(Permission.READ)
+    public Map<String, Object> vulnerability(Caller caller, @PathVariable String cveId) {
+        long projectId = caller.requireProject();
+        Map<String, Object> v = jdbc.sql(
+                        """
+                        select cve_id as "cveId", name, description, severity, cvss_v3 as "cvssV3",
+                               cvss_vector as "cvssVector", public_exploit as "publicExploit", epss,
+                               exposed_machines as "exposedMachines", published_on as "publishedOn"
+                          from vulnerability where project_id = ? and cve_id = ?
+                        """)
+                .params(projectId, cveId)
+                .query((rs, n) -> KeysetList.row(rs))
+                .optional()
+                .orElseThrow(() -> ApiProblem.notFound("no vulnerability " + cveId));
+        v.put(
+                "assets",
+                rows(
+                        """
+                select distinct on (a.id) a.id, a.name, a.os_platform as "osPlatform", f.product_name as
+                       "productName", f.product_version as "productVersion", f.opened_at as "openedAt"
+                  from finding f join asset a on a.id = f.asset_id
+                 where f.project_id = ? and f.cve_id = ? and f.state = 'open' order by a.id limit 1000
+                """,
+                        projectId,
+                        cveId));
+        return v;
+    }
+
+    /** Software with the number of assets that have it. Filter {@code q} (name or vendor). Sorts: name, assets. */
+    @GetMapping("/software")
+    @Requires(Permission.READ)
+    public CursorPage<Map<String, Object>> software(
+            Caller caller,
+            @RequestParam(required = false) String q,
+            @RequestParam(required = false) String sort,
+            @RequestParam(required = false) String cursor,
+            @RequestParam(required = false) Integer limit) {
+        KeysetList list = new KeysetList(
+                        """
+                        select sw.software_key as "softwareKey", sw.vendor, sw.name, sw.weaknesses,
+                               (select count(distinct x.asset_id) from asset_software x
+                                 where x.software_key = sw.software_key
+                                   and x.asset_id in (select id from asset where project_id = sw.project_id))
+                                   as assets
+                          from software sw
+                        """,
+                        Map.of("name", "lower(sw.name) || chr(31) || sw.software_key", "key", "sw.software_key"),
+                        "name",
+                        "sw.software_key")
+                .where("sw.project_id = ?", caller.requireProject());
+        if (q != null && !q.isBlank()) {
+            String like = "%" + q.toLowerCase(java.util.Locale.ROOT) + "%";
+            list.where("(lower(sw.name) like ? or lower(sw.vendor) like ?)", like, like);
+        }
+        return list.page(jdbc, sort, cursor, limit);
+    }
+
+    private static final String ALERT_COLUMNS =
+            """
+            select al.id, al.alert_id as "alertId", al.asset_id as "assetId", al.title, al.severity, al.status,
+                   al.category, al.classification, al.determination, al.detection_source as "detectionSource",
+                   al.created_at as "createdAt", al.last_update_at as "lastUpdateAt", al.resolved_at as "resolvedAt",
+                   al.evidence_summary as "evidenceSummary"
+              from alert al
+            """;
+
+    /** Alerts. Filters: {@code severity}, {@code status}, {@code assetId}. Sorts: createdAt, id. */
+    @GetMapping("/alerts")
+    @Requires(Permission.READ)
+    public CursorPage<Map<String, Object>> alerts(
+            Caller caller,
+            @RequestParam(required = false) String severity,
+            @RequestParam(required = false) String status,
+            @RequestParam(required = false) Long assetId,
+            @RequestParam(required = false) String sort,
+            @RequestParam(required = false) String cursor,
+            @RequestParam(required = false) Integer limit) {
+        return new KeysetList(
+                        ALERT_COLUMNS,
+                        Map.of("createdAt", time("al.created_at"), "id", id("al.id")),
+                        "-createdAt",
+                        id("al.id"))
+                .where("al.project_id = ?", caller.requireProject())
+                .whereIf(severity, "al.severity = ?")
+                .whereIf(status, "al.status = ?")
+                .whereIf(assetId, "al.asset_id = ?")
+                .page(jdbc, sort, cursor, limit);
+    }
+
+    /** Profiles (F16) with their asset counts. Filter {@code kind} (OS, OS_VERSION, CLASS). Sorts: name, id. */
+    @GetMapping("/profiles")
+    @Requires(Permission.READ)
+    public CursorPage<Map<String, Object>> profiles(
+            Caller caller,
+            @RequestParam(required = false) String kind,
+            @RequestParam(required = false) String sort,
+            @RequestParam(required = false) String cursor,
+            @RequestParam(required = false) Integer limit) {
+        return new KeysetList(
+                        """
+                        select p.id, p.kind, p.name, p.connector_id as "connectorId", p.created_at as "createdAt",
+                               (select count(*) from profile_assignment pa where pa.profile_id = p.id) as assets
+                          from profile p
+                        """,
+                        Map.of("name", "p.kind || chr(31) || p.name", "id", id("p.id")),
+                        "name",
+                        id("p.id"))
+                .where("p.project_id = ?", caller.requireProject())
+                .whereIf(kind, "p.kind = ?")
+                .page(jdbc, sort, cursor, limit);
+    }
+
+    /** Tickets. Filters: {@code state} (open, mitigated), {@code assetId}. Sorts: id, createdAt. */
+    @GetMapping("/tickets")
+    @Requires(Permission.READ)
+    public CursorPage<Map<String, Object>> tickets(
+            Caller caller,
+            @RequestParam(required = false) String state,
+            @RequestParam(required = false) Long assetId,
+            @RequestParam(required = false) String sort,
+            @RequestParam(required = false) String cursor,
+            @RequestParam(required = false) Integer limit) {
+        return new KeysetList(
+                        """
+                        select t.id, t.asset_id as "assetId", t.title, t.state, t.created_at as "createdAt",
+                               t.closed_at as "closedAt", t.times_reopened as "timesReopened",
+                               (select count(*) from ticket_finding tf where tf.ticket_id = t.id) as findings
+                          from ticket t
+                        """,
+                        Map.of("id", id("t.id"), "createdAt", time("t.created_at")),
+                        "-id",
+                        id("t.id"))
+                .where("t.project_id = ?", caller.requireProject())
+                .whereIf(state, "t.state = ?")
+                .whereIf(assetId, "t.asset_id = ?")
+                .page(jdbc, sort, cursor, limit);
+    }
+
+    /** Change events (the inventory's history). Filters: {@code type}, {@code assetId}, {@code runId}. Sort: id. */
+    @GetMapping("/events")
+    @Requires(Permission.READ)
+    public CursorPage<Map<String, Object>> events(
+            Caller caller,
+            @RequestParam(required = false) String type,
+            @RequestParam(required = false) Long assetId,
+            @RequestParam(required = false) Long runId,
+            @RequestParam(required = false) String sort,
+            @RequestParam(required = false) String cursor,
+            @RequestParam(required = false) Integer limit) {
+        return new KeysetList(
+                        """
+                        select e.id, e.run_id as "runId", e.at, e.type, e.asset_id as "assetId",
+                               e.finding_id as "findingId", e.alert_id as "alertId", e.ticket_id as "ticketId",
+                               e.details
+                          from change_event e
+                        """,
+                        Map.of("id", id("e.id")),
+                        "-id",
+                        id("e.id"))
+                .where("e.project_id = ?", caller.requireProject())
+                .whereIf(type, "e.type = ?")
+                .whereIf(assetId, "e.asset_id = ?")
+                .whereIf(runId, "e.run_id = ?")
+                .page(jdbc, sort, cursor, limit);
+    }
+}

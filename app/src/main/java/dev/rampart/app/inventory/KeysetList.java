@@ -1,0 +1,134 @@
+package dev.rampart.app.inventory;
+
+import dev.rampart.app.web.ApiProblem;
+import dev.rampart.app.web.CursorPage;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.postgresql.util.PGobject;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A list endpoint's query: a select whose column aliases are the API's keys, filters added as SQL conditions, a sort
+ * chosen from named expressions, and keyset paging on (sort value, tie-breaker) so that page 1,000 costs what page 1
+ * costs. The cursor carries the last row's sort value and tie-breaker.
+ */
+final class KeysetList {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final char SEP = '\u001f';
+
+    private final String select;
+    private final Map<String, String> sorts;
+    private final String defaultSort;
+    private final String tiebreak;
+    private final List<String> where = new ArrayList<>();
+    private final List<Object> params = new ArrayList<>();
+
+    /**
+     * @param select everything up to (not including) the WHERE clause, with a {@code where} to come
+     * @param sorts the sort names and their SQL expressions (text-valued, ordering as the API promises)
+     * @param tiebreak a text-valued unique expression of the row (ids zero-padded)
+     */
+    KeysetList(String select, Map<String, String> sorts, String defaultSort, String tiebreak) {
+        this.select = select;
+        this.sorts = sorts;
+        this.defaultSort = defaultSort;
+        this.tiebreak = tiebreak;
+    }
+
+    KeysetList where(String condition, Object... values) {
+        where.add(condition);
+        params.addAll(List.of(values));
+        return this;
+    }
+
+    /** Adds {@code condition} when {@code value} is given. */
+    KeysetList whereIf(Object value, String condition) {
+        if (value != null && !(value instanceof String s && s.isBlank())) {
+            where(condition, value);
+        }
+        return this;
+    }
+
+    CursorPage<Map<String, Object>> page(JdbcClient jdbc, String sort, String cursor, Integer limit) {
+        int n = CursorPage.limit(limit);
+        String s = sort == null || sort.isBlank() ? defaultSort : sort;
+        boolean desc = s.startsWith("-");
+        String key = desc ? s.substring(1) : s;
+        String expr = sorts.get(key);
+        if (expr == null) {
+            throw ApiProblem.invalid("sort", "must be one of " + sorts.keySet() + ", with '-' in front for descending");
+        }
+        List<String> conditions = new ArrayList<>(where);
+        List<Object> values = new ArrayList<>(params);
+        String raw = CursorPage.decode(cursor);
+        if (raw != null) {
+            int i = raw.indexOf(SEP);
+            if (i < 0 || !raw.startsWith(s + SEP)) {
+                throw ApiProblem.invalid("cursor", "belongs to another sort; start again without a cursor");
+            }
+            String rest = raw.substring(i + 1);
+            int j = rest.indexOf(SEP);
+            if (j < 0) {
+                throw ApiProblem.invalid("cursor", "is not a cursor this API returned");
+            }
+            conditions.add("(" + expr + ", " + tiebreak + ") " + (desc ? "<" : ">") + " (?, ?)");
+            values.add(rest.substring(0, j));
+            values.add(rest.substring(j + 1));
+        }
+        String sortCol = "__sort";
+        String tieCol = "__tie";
+        // The sort value and tie-breaker ride along as two extra columns, removed from the row before it is returned.
+        List<Map<String, Object>> rows = new ArrayList<>();
+        List<String[]> keys = new ArrayList<>();
+        String withKeys = select.replaceFirst(
+                "(?is)^select ", "select " + expr + " as " + sortCol + ", " + tiebreak + " as " + tieCol + ", ");
+        String keyed = withKeys + (conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions))
+                + " order by " + expr + (desc ? " desc" : "") + ", " + tiebreak + (desc ? " desc" : "")
+                + " limit " + (n + 1);
+        jdbc.sql(keyed).params(values).query((ResultSet rs) -> {
+            Map<String, Object> row = row(rs);
+            keys.add(new String[] {String.valueOf(row.remove(sortCol)), String.valueOf(row.remove(tieCol))});
+            rows.add(row);
+        });
+        if (rows.size() <= n) {
+            return new CursorPage<>(rows, null);
+        }
+        String[] last = keys.get(n - 1);
+        return new CursorPage<>(List.copyOf(rows.subList(0, n)), CursorPage.encode(s + SEP + last[0] + SEP + last[1]));
+    }
+
+    /** A row as the API shows it: JSON columns as JSON, times in UTC ISO-8601. */
+    static Map<String, Object> row(ResultSet rs) throws SQLException {
+        ResultSetMetaData md = rs.getMetaData();
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+            m.put(md.getColumnLabel(i), value(rs.getObject(i)));
+        }
+        return m;
+    }
+
+    static Object value(Object v) {
+        if (v instanceof Timestamp t) {
+            return t.toInstant().atOffset(ZoneOffset.UTC);
+        }
+        if (v instanceof PGobject pg && pg.getType() != null && pg.getType().startsWith("json")) {
+            return pg.getValue() == null ? null : JSON.readTree(pg.getValue());
+        }
+        if (v instanceof java.sql.Array a) {
+            try {
+                return a.getArray();
+            } catch (SQLException e) {
+                return null;
+            }
+        }
+        return v;
+    }
+}

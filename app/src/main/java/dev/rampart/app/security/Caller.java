@@ -1,0 +1,32 @@
+package dev.rampart.app.security;
+
+/**
+ * Who is calling, as the controllers see it: the user, how they signed in (session or token), where from, and, on
+ * project endpoints, the project and the caller's role in it.
+ */
+public record Caller(
+        long userId,
+        String username,
+        boolean serverAdmin,
+        Long tokenId,
+        String remoteAddr,
+        Long projectId,
+        String projectKey,
+        Role role) {
+
+    /** The name the audit log records: the user, and the token's id when a token was used. */
+    public String actor() {
+        return tokenId == null ? username : username + " (token " + tokenId + ")";
+    }
+
+    public String actorKind() {
+        return tokenId == null ? "user" : "token";
+    }
+
+    public long requireProject() {
+        if (projectId == null) {
+            throw new IllegalStateException("not a project endpoint");
+        }
+        return projectId;
+    }
+}

@@ -1,0 +1,161 @@
+package dev.rampart.app.server;
+
+import dev.rampart.app.connector.ConnectorChanged;
+import dev.rampart.app.connector.ConnectorService;
+import dev.rampart.app.sync.RunScheduler;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * The server's periodic work: keeps the scheduler's triggers in line with the connectors, refreshes the inventory
+ * metrics (findings by state and severity, runs, API calls, throttle waits, credential expiry) from the database, so
+ * that every node reports the cluster's figures, and warns in the log 30, 7 and 1 days before a credential expires
+ * (once per threshold, across the cluster).
+ */
+@Component
+public class Housekeeping {
+    private static final Logger LOG = LoggerFactory.getLogger(Housekeeping.class);
+
+    private final JdbcClient jdbc;
+    private final RunScheduler scheduler;
+    private final MeterRegistry registry;
+    private final Clock clock;
+    private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
+
+    public Housekeeping(DataSource dataSource, RunScheduler scheduler, MeterRegistry registry, Clock clock) {
+        this.jdbc = JdbcClient.create(dataSource);
+        this.scheduler = scheduler;
+        this.registry = registry;
+        this.clock = clock;
+    }
+
+    @EventListener
+    public void connectorChanged(ConnectorChanged e) {
+        scheduler.reconcile();
+    }
+
+    @Scheduled(
+            fixedDelayString = "#{${rampart.scheduler.reconcile-seconds:60} * 1000}",
+            initialDelayString = "#{${rampart.scheduler.reconcile-seconds:60} * 1000}")
+    public void reconcile() {
+        scheduler.reconcile();
+    }
+
+    @Scheduled(fixedDelayString = "#{${rampart.metrics.refresh-seconds:60} * 1000}", initialDelay = 2000)
+    public void refresh() {
+        try {
+            metrics();
+            expiryWarnings();
+        } catch (RuntimeException e) {
+            LOG.warn("could not refresh the metrics: {}", e.getMessage());
+        }
+    }
+
+    private void set(String name, Tags tags, long value, String description) {
+        String key = name + tags;
+        gauges.computeIfAbsent(key, k -> {
+                    AtomicLong v = new AtomicLong();
+                    Gauge.builder(name, v, AtomicLong::get)
+                            .tags(tags)
+                            .description(description)
+                            .register(registry);
+                    return v;
+                })
+                .set(value);
+    }
+
+    void metrics() {
+        jdbc.sql(
+                        """
+                        select p.key, f.state, coalesce(f.severity, 'None'), count(*)
+                          from finding f join project p on p.id = f.project_id
+                         group by p.key, f.state, f.severity
+                        """)
+                .query((rs, n) -> {
+                    set(
+                            "rampart.findings",
+                            Tags.of("project", rs.getString(1), "state", rs.getString(2), "severity", rs.getString(3)),
+                            rs.getLong(4),
+                            "findings by project, state and severity");
+                    return null;
+                })
+                .list();
+        jdbc.sql(
+                        """
+                        select p.key, coalesce(c.name, r.source_name), r.state, count(*),
+                               coalesce(sum(extract(epoch from (r.finished_at - r.started_at)) * 1000), 0)::bigint,
+                               coalesce(sum((r.counts->>'apiCalls')::bigint), 0),
+                               coalesce(sum((r.counts->>'throttleWaits')::bigint), 0)
+                          from sync_run r join project p on p.id = r.project_id
+                          left join connector c on c.id = r.connector_id
+                         group by 1, 2, 3
+                        """)
+                .query((rs, n) -> {
+                    Tags t = Tags.of("project", rs.getString(1), "source", rs.getString(2), "state", rs.getString(3));
+                    set("rampart.runs", t, rs.getLong(4), "runs by source and state");
+                    set("rampart.runs.duration.ms", t, rs.getLong(5), "total duration of runs, milliseconds");
+                    set("rampart.runs.api.calls", t, rs.getLong(6), "Defender API calls made by runs");
+                    set("rampart.runs.throttle.waits", t, rs.getLong(7), "waits for the rate limiter or a 429");
+                    return null;
+                })
+                .list();
+        Instant now = clock.instant();
+        jdbc.sql(
+                        """
+                        select p.key, c.name, c.secret_expires_at from connector c join project p on p.id = c.project_id
+                         where c.secret_expires_at is not null
+                        """)
+                .query((rs, n) -> {
+                    OffsetDateTime at = rs.getObject(3, OffsetDateTime.class);
+                    set(
+                            "rampart.connector.credential.expiry.days",
+                            Tags.of("project", rs.getString(1), "connector", rs.getString(2)),
+                            Duration.between(now, at.toInstant()).toDays(),
+                            "days until the connector's credential expires (negative: expired)");
+                    return null;
+                })
+                .list();
+    }
+
+    /** Logs each threshold once per credential: the row remembers the last threshold warned. */
+    void expiryWarnings() {
+        Instant now = clock.instant();
+        int[] ascending = ConnectorService.WARN_DAYS.clone();
+        java.util.Arrays.sort(ascending);
+        for (int days : ascending) {
+            jdbc.sql(
+                            """
+                            update connector c set expiry_warned = ?
+                              from project p
+                             where p.id = c.project_id and c.secret_expires_at is not null
+                               and c.secret_expires_at <= ? and (c.expiry_warned is null or c.expiry_warned > ?)
+                            returning p.key, c.name, c.secret_expires_at
+                            """)
+                    .params(days, now.plus(Duration.ofDays(days)).atOffset(java.time.ZoneOffset.UTC), days)
+                    .query((rs, n) -> {
+                        LOG.warn(
+                                "the credential of connector {} in project {} {}",
+                                rs.getString(2),
+                                rs.getString(1),
+                                ConnectorService.expiryWarning(rs.getObject(3, OffsetDateTime.class), now));
+                        return null;
+                    })
+                    .list();
+        }
+    }
+}

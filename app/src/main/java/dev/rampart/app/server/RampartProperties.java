@@ -1,0 +1,67 @@
+package dev.rampart.app.server;
+
+import java.nio.file.Path;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Deployment settings, under {@code rampart.*} (application properties, or the environment: {@code RAMPART_HOME},
+ * {@code RAMPART_DATABASE_URL}, {@code RAMPART_MASTER_KEY}, ...).
+ *
+ * @param home the data directory: the embedded PostgreSQL and the master key file live here (default ~/.rampart)
+ * @param database where the data is: a PostgreSQL JDBC URL, or none for the embedded PostgreSQL
+ * @param masterKey the master key (base64 of 32 bytes); none: the key file
+ * @param masterKeyPrevious the key being rotated out, while {@code rampart key rotate} re-encrypts
+ * @param masterKeyFile the key file, created with mode 0600 on first start (default {@code home/master.key})
+ */
+@ConfigurationProperties("rampart")
+public record RampartProperties(
+        Path home,
+        @DefaultValue Database database,
+        String masterKey,
+        String masterKeyPrevious,
+        Path masterKeyFile,
+        @DefaultValue Connectors connectors,
+        @DefaultValue Api api,
+        @DefaultValue Metrics metrics,
+        @DefaultValue Scheduler scheduler,
+        @DefaultValue Runs runs,
+        String node) {
+
+    /** @param url a {@code jdbc:postgresql:} URL (user and password in it or as parameters) */
+    public record Database(String url) {}
+
+    /**
+     * @param allowSandboxUrls lets project admins point connectors at plain-http sandbox URLs (the demo, tests); off in
+     *     production: a connector's URL decides where the tenant's credential is sent
+     */
+    public record Connectors(@DefaultValue("false") boolean allowSandboxUrls) {}
+
+    /** @param maxBodyBytes request bodies over this are refused (413); push imports have their own limit */
+    public record Api(@DefaultValue("1048576") long maxBodyBytes, @DefaultValue("536870912") long maxImportBytes) {}
+
+    /** @param publicEndpoint serves /actuator/prometheus without sign-in (for a scraper inside a trusted network) */
+    public record Metrics(@DefaultValue("false") boolean publicEndpoint, @DefaultValue("60") int refreshSeconds) {}
+
+    /**
+     * @param enabled runs scheduled imports on this node (every node of a cluster may; each tick runs once)
+     * @param checkinIntervalMs how often a node tells the cluster it is alive; a node silent for longer is taken for
+     *     dead and its running jobs are recovered
+     */
+    public record Scheduler(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("15000") long checkinIntervalMs,
+            @DefaultValue("60000") long misfireThresholdMs,
+            @DefaultValue("2") int threads,
+            @DefaultValue("60") int reconcileSeconds) {}
+
+    /** @param threads imports started with "run now" that this node runs at once */
+    public record Runs(@DefaultValue("2") int threads) {}
+
+    public Path resolvedHome() {
+        if (home != null) {
+            return home;
+        }
+        return Path.of(System.getProperty("user.home"), ".rampart");
+    }
+}

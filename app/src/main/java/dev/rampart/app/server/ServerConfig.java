@@ -1,0 +1,141 @@
+package dev.rampart.app.server;
+
+import dev.rampart.app.connector.ConnectorClients;
+import dev.rampart.app.connector.ConnectorService;
+import dev.rampart.app.connector.Connectors;
+import dev.rampart.app.connector.CredentialVault;
+import dev.rampart.app.connector.MasterKey;
+import dev.rampart.app.database.Database;
+import dev.rampart.app.security.ApiTokens;
+import dev.rampart.app.security.Audit;
+import dev.rampart.app.security.Users;
+import dev.rampart.app.sync.RunScheduler;
+import dev.rampart.app.sync.RunService;
+import dev.rampart.app.sync.SyncEngine;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The server's services: the same classes the command line composes, on one database. */
+@Configuration(proxyBeanMethods = false)
+public class ServerConfig {
+
+    @Bean(destroyMethod = "close")
+    Database database(RampartProperties p) {
+        return Database.open(p.database().url(), p.resolvedHome());
+    }
+
+    @Bean
+    DataSource dataSource(Database db) {
+        return db.dataSource();
+    }
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    MasterKey masterKey(RampartProperties p) {
+        if (p.masterKey() != null && !p.masterKey().isBlank()) {
+            return MasterKey.of(p.masterKey(), p.masterKeyPrevious());
+        }
+        return MasterKey.fromFile(
+                p.masterKeyFile() != null ? p.masterKeyFile() : p.resolvedHome().resolve("master.key"));
+    }
+
+    @Bean
+    CredentialVault credentialVault(DataSource ds, MasterKey key) {
+        return new CredentialVault(ds, key);
+    }
+
+    @Bean
+    ConnectorClients connectorClients(CredentialVault vault) {
+        return new ConnectorClients(vault, System::getenv);
+    }
+
+    @Bean
+    Connectors connectors(DataSource ds) {
+        return new Connectors(ds);
+    }
+
+    @Bean
+    ConnectorService connectorService(DataSource ds, CredentialVault vault, Clock clock, RampartProperties p) {
+        return new ConnectorService(ds, vault, clock, p.connectors().allowSandboxUrls());
+    }
+
+    @Bean
+    Users users(DataSource ds, Clock clock) {
+        return new Users(ds, clock);
+    }
+
+    @Bean
+    ApiTokens apiTokens(DataSource ds, Clock clock) {
+        return new ApiTokens(ds, clock);
+    }
+
+    @Bean
+    Audit audit(DataSource ds) {
+        return new Audit(ds);
+    }
+
+    @Bean
+    SyncEngine syncEngine(DataSource ds, Clock clock, ConnectorClients clients) {
+        return new SyncEngine(ds, clock, clients::client);
+    }
+
+    static String node(RampartProperties p) {
+        if (p.node() != null && !p.node().isBlank()) {
+            return p.node();
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName() + "-"
+                    + ProcessHandle.current().pid();
+        } catch (java.io.IOException e) {
+            return "node-" + ProcessHandle.current().pid();
+        }
+    }
+
+    @Bean(destroyMethod = "shutdownNow")
+    ExecutorService runExecutor(RampartProperties p) {
+        AtomicInteger n = new AtomicInteger();
+        return new ThreadPoolExecutor(
+                p.runs().threads(),
+                p.runs().threads(),
+                60,
+                TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(Math.max(1, p.runs().threads())),
+                r -> {
+                    Thread t = new Thread(r, "rampart-run-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
+    @Bean
+    RunService runService(DataSource ds, SyncEngine engine, ExecutorService runExecutor, RampartProperties p) {
+        return new RunService(ds, engine, runExecutor, node(p));
+    }
+
+    @Bean(destroyMethod = "close")
+    RunScheduler runScheduler(DataSource ds, Connectors connectors, RunService runs, Clock clock, RampartProperties p) {
+        RampartProperties.Scheduler s = p.scheduler();
+        RunScheduler scheduler = new RunScheduler(
+                ds,
+                connectors,
+                runs,
+                clock,
+                new RunScheduler.Settings(node(p), s.checkinIntervalMs(), s.misfireThresholdMs(), s.threads()));
+        if (s.enabled()) {
+            scheduler.start();
+        }
+        return scheduler;
+    }
+}

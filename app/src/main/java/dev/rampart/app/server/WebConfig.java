@@ -1,0 +1,69 @@
+package dev.rampart.app.server;
+
+import dev.rampart.app.security.AccessInterceptor;
+import dev.rampart.app.security.Audit;
+import dev.rampart.app.security.Caller;
+import dev.rampart.app.security.Users;
+import dev.rampart.app.web.BodyLimitFilter;
+import java.util.List;
+import javax.sql.DataSource;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.MethodParameter;
+import org.springframework.core.Ordered;
+import org.springframework.web.bind.support.WebDataBinderFactory;
+import org.springframework.web.context.request.NativeWebRequest;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.method.support.ModelAndViewContainer;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/** The permission check on every API handler, the {@link Caller} argument, and the body size limit. */
+@Configuration(proxyBeanMethods = false)
+public class WebConfig implements WebMvcConfigurer {
+    private final AccessInterceptor access;
+
+    public WebConfig(DataSource dataSource, Users users, Audit audit) {
+        this.access = new AccessInterceptor(dataSource, users, audit);
+    }
+
+    @Override
+    public void addInterceptors(InterceptorRegistry registry) {
+        registry.addInterceptor(access).addPathPatterns("/**");
+    }
+
+    @Override
+    public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
+        resolvers.add(new HandlerMethodArgumentResolver() {
+            @Override
+            public boolean supportsParameter(MethodParameter parameter) {
+                return parameter.getParameterType() == Caller.class;
+            }
+
+            @Override
+            public Object resolveArgument(
+                    MethodParameter parameter,
+                    ModelAndViewContainer mav,
+                    NativeWebRequest request,
+                    WebDataBinderFactory binderFactory) {
+                Object caller = request.getAttribute(AccessInterceptor.CALLER, RequestAttributes.SCOPE_REQUEST);
+                if (caller == null) {
+                    throw new IllegalStateException(
+                            "no caller: the endpoint is public or the access check did not" + " run");
+                }
+                return caller;
+            }
+        });
+    }
+
+    @Bean
+    FilterRegistrationBean<BodyLimitFilter> bodyLimit(RampartProperties p) {
+        FilterRegistrationBean<BodyLimitFilter> r = new FilterRegistrationBean<>(
+                new BodyLimitFilter(p.api().maxBodyBytes(), p.api().maxImportBytes()));
+        r.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        r.addUrlPatterns("/*");
+        return r;
+    }
+}
