@@ -76,7 +76,7 @@ public class SecurityConfig {
                 })
                 .addFilterBefore(new BearerTokenFilter(tokens, audit), UsernamePasswordAuthenticationFilter.class)
                 .authenticationProvider(signIn)
-                .formLogin(f -> f.permitAll())
+                .formLogin(f -> f.loginPage("/login").permitAll())
                 .httpBasic(b -> b.disable())
                 // CSRF protects the session cookie; a bearer token, or a request with no session at all, has none to
                 // abuse.

@@ -204,11 +204,19 @@ public final class RunScheduler implements AutoCloseable {
         Set<JobKey> wanted = new HashSet<>();
         Instant now = clock.instant();
         for (Row r : rows) {
+            if (r.enabled()
+                    && !JSON.readTree(r.schedule())
+                            .path("kind")
+                            .asString("manual")
+                            .equals("manual")) {
+                // Kept even when it has nothing left to fire (a one-time run done): a job running now, or one a dead
+                // node was running, must stay for Quartz to recover it.
+                wanted.add(job(r.id()));
+            }
             Trigger t = desired(r.id(), r.enabled(), r.schedule(), r.lastScheduled(), now);
             if (t == null) {
                 continue;
             }
-            wanted.add(job(r.id()));
             try {
                 Trigger existing = scheduler.getTrigger(trigger(r.id()));
                 if (existing != null

@@ -1,0 +1,45 @@
+package dev.rampart.app.security;
+
+import org.springframework.http.MediaType;
+import org.springframework.security.web.csrf.CsrfToken;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.HtmlUtils;
+
+/**
+ * The sign-in form ({@code GET /login}; Spring Security handles the {@code POST}). Plain, accessible HTML: labelled
+ * fields, the CSRF token, and one sentence when a sign-in failed (the same for a wrong name, a wrong password and a
+ * locked account, so that the form does not tell which names exist).
+ */
+@RestController
+public class SignInPage {
+
+    @GetMapping(value = "/login", produces = MediaType.TEXT_HTML_VALUE)
+    @Requires(Permission.PUBLIC)
+    public String page(CsrfToken csrf, @RequestParam(required = false) String error) {
+        String message = error == null
+                ? ""
+                : "<p role=\"alert\" class=\"error\">Wrong user name or password, or the account is locked after"
+                        + " repeated failures.</p>";
+        return """
+                <!doctype html>
+                <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+                <title>Sign in · Rampart</title>
+                <style>body{font-family:system-ui,sans-serif;max-width:22rem;margin:4rem auto;padding:0 1rem}
+                label{display:block;margin-top:1rem}input{width:100%%;padding:.5rem;font-size:1rem}
+                button{margin-top:1.5rem;padding:.6rem 1.2rem;font-size:1rem}.error{color:#a40000}</style></head>
+                <body><main><h1>Sign in to Rampart</h1>%s
+                <form method="post" action="/login">
+                <label for="username">User name</label>
+                <input id="username" name="username" autocomplete="username" required autofocus>
+                <label for="password">Password</label>
+                <input id="password" name="password" type="password" autocomplete="current-password" required>
+                <input type="hidden" name="%s" value="%s">
+                <button type="submit">Sign in</button>
+                </form></main></body></html>
+                """
+                .formatted(
+                        message, HtmlUtils.htmlEscape(csrf.getParameterName()), HtmlUtils.htmlEscape(csrf.getToken()));
+    }
+}
