@@ -53,6 +53,10 @@ public final class CredentialVault {
     }
 
     String open(long connectorId, byte[] sealed, String keyId) {
+        return open(connectorId, sealed, keyId, key);
+    }
+
+    private static String open(long connectorId, byte[] sealed, String keyId, MasterKey key) {
         try {
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
             c.init(Cipher.DECRYPT_MODE, key.byId(keyId), new GCMParameterSpec(TAG_BITS, sealed, 0, NONCE));
@@ -92,26 +96,38 @@ public final class CredentialVault {
                 .orElse(null);
     }
 
+    /** What a re-encryption did: how many credentials moved to the new key, and how many no known key opens. */
+    public record Rotation(int reencrypted, List<Long> unreadable) {}
+
     /**
-     * Re-encrypts every stored credential under the current key, in one transaction (all or none), then makes
-     * {@code next} the key in use. Returns how many were re-encrypted.
+     * Re-encrypts every stored credential under {@code next}'s current key, in one transaction (all or none), then
+     * makes {@code next} the key in use. Credentials under a key that neither this vault's nor {@code next}'s keys
+     * know are left as they are and reported (they were unreadable before, and stay so until entered again).
      */
-    public int reencryptAll(MasterKey next) throws java.sql.SQLException {
+    public Rotation reencryptAll(MasterKey next) throws java.sql.SQLException {
         record Row(long id, byte[] bytes, String keyId) {}
         List<Row> rows = jdbc.sql(
                         "select id, secret_ciphertext, secret_key_id from connector where secret_ciphertext is not null")
                 .query((rs, n) -> new Row(rs.getLong(1), rs.getBytes(2), rs.getString(3)))
                 .list();
-        return dev.rampart.app.database.Transactions.run(dataSource, tx -> {
+        List<Long> unreadable = new java.util.ArrayList<>();
+        int done = dev.rampart.app.database.Transactions.run(dataSource, tx -> {
+            int n = 0;
             for (Row r : rows) {
-                String plain = open(r.id(), r.bytes(), r.keyId());
+                if (!next.knows(r.keyId()) && !key.knows(r.keyId())) {
+                    unreadable.add(r.id());
+                    continue;
+                }
+                String plain = open(r.id(), r.bytes(), r.keyId(), next.knows(r.keyId()) ? next : key);
                 Sealed s = seal(r.id(), plain, next);
                 tx.sql("update connector set secret_ciphertext = ?, secret_key_id = ? where id = ?")
                         .params(s.bytes(), s.keyId(), r.id())
                         .update();
+                n++;
             }
-            this.key = next;
-            return rows.size();
+            return n;
         });
+        this.key = next;
+        return new Rotation(done, List.copyOf(unreadable));
     }
 }

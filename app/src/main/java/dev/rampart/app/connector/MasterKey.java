@@ -150,6 +150,11 @@ public final class MasterKey {
         return id(current);
     }
 
+    /** Whether this key, or one it replaced, has the id. */
+    boolean knows(String id) {
+        return id(current).equals(id) || previous.stream().anyMatch(k -> id(k).equals(id));
+    }
+
     /** The key of an id, current or previous. */
     SecretKey byId(String id) {
         if (id(current).equals(id)) {

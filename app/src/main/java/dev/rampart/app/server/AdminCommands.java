@@ -185,10 +185,17 @@ public final class AdminCommands {
             key = MasterKey.fromFile(file);
             next = key.rotateFile();
         }
-        int n = new CredentialVault(db.dataSource(), next).reencryptAll(next);
+        CredentialVault.Rotation r = new CredentialVault(db.dataSource(), key).reencryptAll(next);
         next.forgetPrevious();
-        audit("key.rotate", "master key", Map.of("credentials", n, "keyId", next.currentId()));
-        out.println("master key " + next.currentId() + " in use; " + n + " credential(s) re-encrypted");
+        audit(
+                "key.rotate",
+                "master key",
+                Map.of("credentials", r.reencrypted(), "unreadable", r.unreadable(), "keyId", next.currentId()));
+        out.println("master key " + next.currentId() + " in use; " + r.reencrypted() + " credential(s) re-encrypted");
+        if (!r.unreadable().isEmpty()) {
+            out.println("connectors " + r.unreadable() + " hold credentials under a master key this server does not"
+                    + " have; they were left as they were: enter their credentials again");
+        }
         return 0;
     }
 

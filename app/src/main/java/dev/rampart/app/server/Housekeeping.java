@@ -66,20 +66,28 @@ public class Housekeeping {
         }
     }
 
+    private final Map<String, Gauge> meters = new ConcurrentHashMap<>();
+    private final java.util.Set<String> seen = ConcurrentHashMap.newKeySet();
+
     private void set(String name, Tags tags, long value, String description) {
         String key = name + tags;
+        seen.add(key);
         gauges.computeIfAbsent(key, k -> {
                     AtomicLong v = new AtomicLong();
-                    Gauge.builder(name, v, AtomicLong::get)
-                            .tags(tags)
-                            .description(description)
-                            .register(registry);
+                    meters.put(
+                            k,
+                            Gauge.builder(name, v, AtomicLong::get)
+                                    .tags(tags)
+                                    .description(description)
+                                    .register(registry));
                     return v;
                 })
                 .set(value);
     }
 
+    /** Refreshes every gauge; those whose rows are gone (a deleted connector, a cleared expiry) are removed. */
     void metrics() {
+        seen.clear();
         jdbc.sql(
                         """
                         select p.key, f.state, coalesce(f.severity, 'None'), count(*)
@@ -130,6 +138,15 @@ public class Housekeeping {
                     return null;
                 })
                 .list();
+        for (String key : java.util.List.copyOf(gauges.keySet())) {
+            if (!seen.contains(key)) {
+                gauges.remove(key);
+                Gauge g = meters.remove(key);
+                if (g != null) {
+                    registry.remove(g);
+                }
+            }
+        }
     }
 
     /** Logs each threshold once per credential: the row remembers the last threshold warned. */

@@ -1,0 +1,291 @@
+package dev.rampart.app.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rampart.app.security.ApiTokens;
+import dev.rampart.app.security.Role;
+import dev.rampart.app.security.Users;
+import dev.rampart.emulator.fault.FaultRule;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** The API's behaviour beyond permissions: accounts, tokens, connectors, runs, lists, exports and metrics. */
+class ServerApiIT {
+    private final TestServer server = TestServer.get();
+
+    @Test
+    void fiveFailedSignInsShouldLockTheAccountUntilAnAdminUnlocksIt() {
+        Users users = server.context.getBean(Users.class);
+        String name = TestServer.unique("lock-");
+        Users.User u = users.create(name, null, "the right password!", false);
+        for (int i = 0; i < Users.MAX_FAILURES; i++) {
+            assertThatThrownBy(() -> users.signIn(name, "wrong")).isInstanceOf(Users.SignInException.class);
+        }
+        assertThatThrownBy(() -> users.signIn(name, "the right password!"))
+                .isInstanceOf(Users.SignInException.class)
+                .hasMessageContaining("locked");
+        String project = TestServer.unique("lock-");
+        String root = server.adminToken(project);
+        assertThat(server.call("GET", "/api/v1/users/" + u.id(), root, null)
+                        .json()
+                        .get("locked")
+                        .asBoolean())
+                .isTrue();
+        assertThat(server.call("POST", "/api/v1/users/" + u.id() + "/unlock", root, null)
+                        .status())
+                .isEqualTo(200);
+        assertThat(users.signIn(name, "the right password!").username()).isEqualTo(name);
+        assertThatThrownBy(() -> users.signIn("nobody-" + name, "x")).hasMessage("wrong user name or password");
+    }
+
+    @Test
+    void tokensShouldReachOnlyTheirProjectAndStopWhenRevokedOrExpired() throws Exception {
+        String a = TestServer.unique("tok-a-");
+        String b = TestServer.unique("tok-b-");
+        String analyst = server.token(a, Role.ANALYST);
+        server.project(b);
+        assertThat(server.call("GET", "/api/v1/projects/" + a + "/assets", analyst, null)
+                        .status())
+                .isEqualTo(200);
+        assertThat(server.call("GET", "/api/v1/projects/" + b + "/assets", analyst, null)
+                        .status())
+                .isEqualTo(403);
+        var stronger = server.call(
+                "POST",
+                "/api/v1/projects/" + a + "/tokens",
+                analyst,
+                "{\"name\":\"x\",\"role\":\"admin\",\"expiresInDays\":1}");
+        assertThat(stronger.status()).isEqualTo(400);
+        assertThat(stronger.body()).contains("\"field\":\"role\"");
+
+        ApiTokens tokens = server.context.getBean(ApiTokens.class);
+        Users.User u = server.user(TestServer.unique("short-"), false);
+        server.context.getBean(Users.class).setMembership(u.id(), server.project(a), Role.VIEWER);
+        ApiTokens.Issued soon = tokens.issue(
+                u.id(), server.project(a), Role.VIEWER, "soon", Instant.now().plusMillis(1500));
+        assertThat(server.call("GET", "/api/v1/me", soon.value(), null).status())
+                .isEqualTo(200);
+        Thread.sleep(1600);
+        assertThat(server.call("GET", "/api/v1/me", soon.value(), null).status())
+                .isEqualTo(401);
+
+        var created = server.call(
+                "POST",
+                "/api/v1/projects/" + a + "/tokens",
+                analyst,
+                "{\"name\":\"mine\",\"role\":\"viewer\",\"expiresAt\":\""
+                        + Instant.now().plusSeconds(3600) + "\"}");
+        assertThat(created.status()).isEqualTo(201);
+        String value = created.json().get("token").asString();
+        long id = created.json().get("info").get("id").asLong();
+        assertThat(server.call("GET", "/api/v1/me", value, null).status()).isEqualTo(200);
+        var list = server.call("GET", "/api/v1/projects/" + a + "/tokens", analyst, null);
+        assertThat(list.body()).contains("\"prefix\"").doesNotContain(value);
+        assertThat(server.call("DELETE", "/api/v1/projects/" + a + "/tokens/" + id, analyst, null)
+                        .status())
+                .isEqualTo(204);
+        assertThat(server.call("GET", "/api/v1/me", value, null).status()).isEqualTo(401);
+    }
+
+    @Test
+    void connectorsShouldKeepTheirCredentialWriteOnlyAndWarnBeforeItExpires() {
+        String project = TestServer.unique("conn-");
+        String editor = server.token(project, Role.CONNECTOR_EDITOR);
+        String admin = server.token(project, Role.ADMIN);
+        var body = TestServer.JSON.readTree(server.connectorBody("expiring", "a-secret-value-123"));
+        ((tools.jackson.databind.node.ObjectNode) body.get("credential"))
+                .put("expiresAt", Instant.now().plus(Duration.ofDays(5)).toString());
+        var created = server.call("POST", "/api/v1/projects/" + project + "/connectors", admin, body.toString());
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        JsonNode credential = created.json().get("credential");
+        assertThat(credential.get("set").asBoolean()).isTrue();
+        assertThat(credential.get("kind").asString()).isEqualTo("secret");
+        assertThat(credential.get("expiresInDays").asLong()).isBetween(4L, 5L);
+        assertThat(credential.get("warning").asString()).contains("expires in");
+        assertThat(created.body()).doesNotContain("a-secret-value-123");
+        long id = created.json().get("id").asLong();
+
+        // An editor keeps the stored secret by leaving the credential out, and may not point the connector elsewhere.
+        var keep = TestServer.JSON.readTree(server.connectorBody("expiring", "x"));
+        ((tools.jackson.databind.node.ObjectNode) keep).remove("credential");
+        ((tools.jackson.databind.node.ObjectNode) keep).put("description", "renamed");
+        ((tools.jackson.databind.node.ObjectNode) keep).remove("sandbox");
+        ((tools.jackson.databind.node.ObjectNode) keep).put("cloud", "global");
+        var updated = server.call("PUT", "/api/v1/projects/" + project + "/connectors/" + id, editor, keep.toString());
+        assertThat(updated.status()).as(updated.body()).isEqualTo(200);
+        assertThat(updated.json().get("credential").get("set").asBoolean()).isTrue();
+        assertThat(updated.json().get("version").asInt()).isEqualTo(2);
+        ((tools.jackson.databind.node.ObjectNode) keep).remove("cloud");
+        ((tools.jackson.databind.node.ObjectNode) keep).put("baseUrl", "https://attacker.example");
+        var custom = server.call("PUT", "/api/v1/projects/" + project + "/connectors/" + id, editor, keep.toString());
+        assertThat(custom.status()).isEqualTo(400);
+        assertThat(custom.body()).contains("\"field\":\"baseUrl\"");
+        ((tools.jackson.databind.node.ObjectNode) keep).put("baseUrl", "http://plain.example");
+        var plain = server.call("PUT", "/api/v1/projects/" + project + "/connectors/" + id, admin, keep.toString());
+        assertThat(plain.status()).isEqualTo(400);
+        assertThat(plain.body()).contains("https");
+
+        String root = server.adminToken(project);
+        String metrics = "";
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!metrics.contains("project=\"" + project) && System.nanoTime() < deadline) {
+            metrics = server.call("GET", "/actuator/prometheus", root, null).body();
+        }
+        assertThat(metrics.lines()
+                        .filter(l -> l.startsWith("rampart_connector_credential_expiry_days{")
+                                && l.contains("project=\"" + project + "\"")))
+                .as(metrics.lines()
+                        .filter(l -> l.startsWith("rampart_"))
+                        .toList()
+                        .toString())
+                .singleElement()
+                .satisfies(l -> assertThat(l).endsWith(" 4.0"));
+    }
+
+    @Test
+    void aRunShouldBeReadableWhileItGoesAndStopWhenCancelled() throws Exception {
+        String project = TestServer.unique("cancel-");
+        String editor = server.token(project, Role.CONNECTOR_EDITOR);
+        var created = server.call(
+                "POST",
+                "/api/v1/projects/" + project + "/connectors",
+                server.token(project, Role.ADMIN),
+                server.connectorBody("slow", server.sandbox.clientSecret()));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String c = "/api/v1/projects/" + project + "/connectors/"
+                + created.json().get("id").asLong();
+        server.sandbox.addFault(FaultRule.fromJson(new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree("{\"pathPattern\":\"/api/vulnerabilities*\",\"kind\":\"delay\",\"delayMs\":3000,"
+                        + "\"count\":1}")));
+        var started = server.call("POST", c + "/runs", editor, null);
+        assertThat(started.status()).isEqualTo(202);
+        long run = started.json().get("id").asLong();
+        assertThat(server.call("POST", c + "/runs", editor, null).status()).isEqualTo(409);
+        JsonNode during = server.call("GET", c + "/runs/" + run, editor, null).json();
+        assertThat(during.get("state").asString()).isEqualTo("running");
+        assertThat(server.call("POST", c + "/runs/" + run + "/cancel", editor, null)
+                        .status())
+                .isEqualTo(202);
+        JsonNode done = server.awaitRun(project, run, editor);
+        assertThat(done.get("state").asString()).isEqualTo("cancelled");
+        assertThat(server.jdbc
+                        .sql("select count(*) from asset a join project p on p.id = a.project_id where p.key = ?")
+                        .param(project)
+                        .query(Long.class)
+                        .single())
+                .isZero();
+        assertThat(server.call("POST", c + "/runs/" + run + "/cancel", editor, null)
+                        .status())
+                .isEqualTo(409);
+    }
+
+    @Test
+    void listsShouldPageWithoutLossOrRepeatAndFilterOnMetadata() {
+        String project = TestServer.unique("lists-");
+        String admin = server.token(project, Role.ADMIN);
+        var created = server.call(
+                "POST",
+                "/api/v1/projects/" + project + "/connectors",
+                admin,
+                server.connectorBody("lists", server.sandbox.clientSecret()));
+        String base = "/api/v1/projects/" + project;
+        long run = server.call(
+                        "POST", base + "/connectors/" + created.json().get("id").asLong() + "/runs", admin, null)
+                .json()
+                .get("id")
+                .asLong();
+        assertThat(server.awaitRun(project, run, admin).get("state").asString()).isEqualTo("succeeded");
+        for (String sort : new String[] {"name", "-name", "firstSeen", "-id", "os"}) {
+            Set<Long> seen = new HashSet<>();
+            String cursor = null;
+            int pages = 0;
+            do {
+                var page = server.call(
+                                "GET",
+                                base + "/assets?limit=7&sort=" + sort + (cursor == null ? "" : "&cursor=" + cursor),
+                                admin,
+                                null)
+                        .json();
+                page.get("items").forEach(i -> assertThat(seen.add(i.get("id").asLong()))
+                        .as(sort)
+                        .isTrue());
+                cursor = page.get("nextCursor").isNull()
+                        ? null
+                        : page.get("nextCursor").asString();
+                pages++;
+            } while (cursor != null && pages < 50);
+            assertThat(seen).as(sort).hasSize(60);
+        }
+        JsonNode one = server.call("GET", base + "/assets?limit=1", admin, null)
+                .json()
+                .get("items")
+                .get(0);
+        JsonNode detail = server.call("GET", base + "/assets/" + one.get("id").asLong(), admin, null)
+                .json();
+        assertThat(detail.has("metadata")).isTrue();
+        for (String key : new String[] {"findings", "software", "alerts", "logonUsers", "profiles", "sources"}) {
+            assertThat(detail.has(key)).as(key).isTrue();
+        }
+        String os = detail.get("metadata").get("osPlatform").asString();
+        var filtered = server.call("GET", base + "/assets?limit=1000&meta.osPlatform=" + os, admin, null)
+                .json();
+        assertThat(filtered.get("items").size()).isPositive();
+        filtered.get("items")
+                .forEach(i -> assertThat(i.get("osPlatform").asString()).isEqualTo(os));
+        assertThat(server.call("GET", base + "/assets?colour=red", admin, null).status())
+                .isEqualTo(400);
+
+        var open = server.call("GET", base + "/findings?state=open&limit=5&sort=-cvss", admin, null)
+                .json();
+        assertThat(open.get("items").size()).isEqualTo(5);
+        double previous = Double.MAX_VALUE;
+        for (JsonNode f : open.get("items")) {
+            assertThat(f.get("state").asString()).isEqualTo("open");
+            double cvss = f.get("cvss").isNull() ? -1 : f.get("cvss").asDouble();
+            assertThat(cvss).isLessThanOrEqualTo(previous);
+            previous = cvss;
+        }
+        for (String list : new String[] {"vulnerabilities", "software", "alerts", "profiles", "events"}) {
+            var r = server.call("GET", base + "/" + list + "?limit=3", admin, null);
+            assertThat(r.status()).as(list).isEqualTo(200);
+            assertThat(r.json().get("items").size()).as(list).isPositive();
+        }
+        assertThat(server.call("GET", base + "/tickets?state=open", admin, null).status())
+                .isEqualTo(200);
+        String cve = server.call("GET", base + "/vulnerabilities?limit=1&sort=-exposed", admin, null)
+                .json()
+                .get("items")
+                .get(0)
+                .get("cveId")
+                .asString();
+        assertThat(server.call("GET", base + "/vulnerabilities/" + cve, admin, null)
+                        .json()
+                        .get("assets")
+                        .size())
+                .isPositive();
+
+        String ocsf = server.call("GET", base + "/exports/findings?format=ocsf", admin, null)
+                .body();
+        JsonNode first = TestServer.JSON.readTree(ocsf.lines().findFirst().orElseThrow());
+        assertThat(first.get("class_uid").asInt()).isEqualTo(2002);
+        assertThat(first.get("category_uid").asInt()).isEqualTo(2);
+        assertThat(first.get("type_uid").asInt()).isEqualTo(200201);
+        assertThat(first.get("vulnerabilities").get(0).get("cve").get("uid").asString())
+                .startsWith("CVE-");
+        assertThat(first.get("finding_info").get("uid").asString()).isNotBlank();
+        long openCount = server.jdbc
+                .sql("select count(*) from finding f join project p on p.id = f.project_id" + " where p.key = ?")
+                .param(project)
+                .query(Long.class)
+                .single();
+        assertThat(ocsf.lines().count()).isEqualTo(openCount);
+        String csv = server.call("GET", base + "/exports/findings?format=csv", admin, null)
+                .body();
+        assertThat(csv.lines().findFirst().orElseThrow()).startsWith("project,id,");
+    }
+}
