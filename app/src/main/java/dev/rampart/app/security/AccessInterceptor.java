@@ -132,6 +132,9 @@ public final class AccessInterceptor implements HandlerInterceptor {
 
     static RampartPrincipal principal() {
         Authentication a = SecurityContextHolder.getContext().getAuthentication();
+        if (a != null && a.getPrincipal() instanceof RampartOidcUser o) {
+            return o.rampart();
+        }
         return a != null && a.getPrincipal() instanceof RampartPrincipal p ? p : null;
     }
 }

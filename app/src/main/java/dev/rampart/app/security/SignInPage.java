@@ -14,14 +14,36 @@ import org.springframework.web.util.HtmlUtils;
  */
 @RestController
 public class SignInPage {
+    private final org.springframework.beans.factory.ObjectProvider<
+                    org.springframework.security.oauth2.client.registration.ClientRegistrationRepository>
+            registrations;
+
+    public SignInPage(
+            org.springframework.beans.factory.ObjectProvider<
+                            org.springframework.security.oauth2.client.registration.ClientRegistrationRepository>
+                    registrations) {
+        this.registrations = registrations;
+    }
 
     @GetMapping(value = "/login", produces = MediaType.TEXT_HTML_VALUE)
     @Requires(Permission.PUBLIC)
     public String page(CsrfToken csrf, @RequestParam(required = false) String error) {
         String message = error == null
                 ? ""
-                : "<p role=\"alert\" class=\"error\">Wrong user name or password, or the account is locked after"
-                        + " repeated failures.</p>";
+                : "<p role=\"alert\" class=\"error\">The sign-in failed: a wrong user name or password, an account"
+                        + " locked after repeated failures, or a single sign-on without a Rampart user.</p>";
+        StringBuilder sso = new StringBuilder();
+        if (registrations.getIfAvailable() instanceof Iterable<?> all) {
+            for (Object o : all) {
+                var r = (org.springframework.security.oauth2.client.registration.ClientRegistration) o;
+                sso.append("<p><a href=\"/oauth2/authorization/")
+                        .append(HtmlUtils.htmlEscape(r.getRegistrationId()))
+                        .append("\">Sign in with ")
+                        .append(HtmlUtils.htmlEscape(r.getClientName()))
+                        .append("</a></p>");
+            }
+        }
+        message = message + sso;
         return """
                 <!doctype html>
                 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">

@@ -26,7 +26,17 @@ public record RampartProperties(
         @DefaultValue Metrics metrics,
         @DefaultValue Scheduler scheduler,
         @DefaultValue Runs runs,
+        @DefaultValue Oidc oidc,
         String node) {
+
+    /**
+     * Single sign-on, active when an OIDC client is configured under {@code spring.security.oauth2.client.*}.
+     *
+     * @param usernameClaim the claim matched against Rampart user names on a first sign-in
+     * @param autoCreate creates a user (no password, no memberships) for an unknown person instead of refusing
+     */
+    public record Oidc(
+            @DefaultValue("preferred_username") String usernameClaim, @DefaultValue("false") boolean autoCreate) {}
 
     /** @param url a {@code jdbc:postgresql:} URL (user and password in it or as parameters) */
     public record Database(String url) {}

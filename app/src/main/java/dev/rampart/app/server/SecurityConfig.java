@@ -3,6 +3,8 @@ package dev.rampart.app.server;
 import dev.rampart.app.security.ApiTokens;
 import dev.rampart.app.security.Audit;
 import dev.rampart.app.security.BearerTokenFilter;
+import dev.rampart.app.security.OidcAccounts;
+import dev.rampart.app.security.RampartOidcUser;
 import dev.rampart.app.security.SignInProvider;
 import dev.rampart.app.security.Users;
 import dev.rampart.app.web.Problems;
@@ -42,7 +44,16 @@ public class SecurityConfig {
 
     @Bean
     SecurityFilterChain filterChain(
-            HttpSecurity http, ApiTokens tokens, SignInProvider signIn, Audit audit, RampartProperties props)
+            HttpSecurity http,
+            ApiTokens tokens,
+            SignInProvider signIn,
+            Audit audit,
+            Users users,
+            javax.sql.DataSource dataSource,
+            RampartProperties props,
+            org.springframework.beans.factory.ObjectProvider<
+                            org.springframework.security.oauth2.client.registration.ClientRegistrationRepository>
+                    oidc)
             throws Exception {
         AuthenticationEntryPoint problem = (request, response, e) -> Problems.write(
                 response,
@@ -65,6 +76,8 @@ public class SecurityConfig {
                                     "/v3/api-docs.yaml",
                                     "/error",
                                     "/login",
+                                    "/oauth2/authorization/*",
+                                    "/login/oauth2/code/*",
                                     "/problems/**")
                             .permitAll();
                     if (props.metrics().publicEndpoint()) {
@@ -86,6 +99,14 @@ public class SecurityConfig {
                 .exceptionHandling(e -> e.authenticationEntryPoint((request, response, ex) ->
                                 (api(request) ? problem : login).commence(request, response, ex))
                         .accessDeniedHandler(denied));
+        if (oidc.getIfAvailable() != null) {
+            // Single sign-on when an OIDC client is configured (spring.security.oauth2.client.registration.*).
+            OidcAccounts accounts =
+                    new OidcAccounts(dataSource, users, audit, props.oidc().autoCreate());
+            http.oauth2Login(o -> o.loginPage("/login")
+                    .userInfoEndpoint(u -> u.oidcUserService(
+                            RampartOidcUser.service(accounts, props.oidc().usernameClaim()))));
+        }
         return http.build();
     }
 }

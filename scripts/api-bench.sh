@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# API latency on a large inventory: a full sync of a sandbox tenant (quotas off), then `rampart serve` on the same
+# database, then sequential requests to the asset list, asset detail and finding list, reporting median and p95.
+#   scripts/api-bench.sh [devices=100000] [vulns-per-device=40] [requests-per-case=200] [JDBC_URL]
+# Without a JDBC URL everything uses an embedded PostgreSQL in a temporary RAMPART_HOME (the laptop case).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+devices="${1:-100000}"
+vulns="${2:-40}"
+requests="${3:-200}"
+db="${4:-}"
+port="${PORT:-18700}"
+api_port="${API_PORT:-18780}"
+work="$(mktemp -d)"
+trap 'kill "$emulator" "${server:-}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+
+(cd "$here" && mvn -q -B -DskipTests package) >&2
+emu_jar="$(ls "$here"/defender-emulator/target/defender-emulator-*-standalone.jar | head -n 1)"
+app_jar="$(ls "$here"/app/target/app-*-standalone.jar | head -n 1)"
+
+java -Xmx1g -jar "$emu_jar" emulator --port "$port" --devices "$devices" --vulns-per-device "$vulns" --quotas off \
+  --clock-speed 0 --start 2026-03-02T06:00:00Z > "$work/facts.json" 2> "$work/emulator.log" &
+emulator=$!
+for _ in $(seq 1 60); do [ -s "$work/facts.json" ] && break; sleep 1; done
+field() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$work/facts.json" "$1"; }
+export BENCH_SECRET="$(field clientSecret)"
+cat > "$work/connector.json" <<JSON
+{"project": "bench", "name": "bench", "tenantId": "$(field tenantId)", "clientId": "$(field clientId)",
+ "secretEnv": "BENCH_SECRET", "sandbox": "http://127.0.0.1:$port"}
+JSON
+export RAMPART_HOME="$work/home"
+db_opt=()
+[ -n "$db" ] && db_opt=(--db "$db")
+
+echo "full sync of $devices devices..." >&2
+java -Xmx1g -jar "$app_jar" sync --connector-file "$work/connector.json" "${db_opt[@]}" --full > "$work/sync.json" \
+  2> "$work/sync.log" || { cat "$work/sync.log" >&2; exit 1; }
+RAMPART_PASSWORD='benchmark passphrase' java -jar "$app_jar" user add --name bench --admin "${db_opt[@]}" >&2
+token="$(java -jar "$app_jar" token create --user bench --project bench --role viewer --days 1 "${db_opt[@]}")"
+
+serve_db=()
+[ -n "$db" ] && serve_db=(--db "$db")
+java -Xmx1g -jar "$app_jar" serve --port "$api_port" "${serve_db[@]}" --rampart.scheduler.enabled=false \
+  > "$work/server.log" 2>&1 &
+server=$!
+for _ in $(seq 1 120); do
+  curl -sf "http://127.0.0.1:$api_port/actuator/health/readiness" >/dev/null && break
+  sleep 1
+done
+
+python3 - "http://127.0.0.1:$api_port" "$token" "$requests" <<'PY'
+import json, random, statistics, sys, time, urllib.request
+base, token, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def get(path):
+    req = urllib.request.Request(base + path, headers={"Authorization": "Bearer " + token})
+    t0 = time.perf_counter()
+    with urllib.request.urlopen(req) as r:
+        body = r.read()
+    return (time.perf_counter() - t0) * 1000, json.loads(body)
+p = "/api/v1/projects/bench"
+_, first = get(p + "/assets?limit=100")
+ids = [a["id"] for a in get(p + "/assets?limit=1000&sort=id")[1]["items"]]
+_, some = get(p + "/assets?limit=1")
+os_platform = some["items"][0]["osPlatform"]
+cursors = []
+c = first["nextCursor"]
+for _ in range(50):
+    cursors.append(c)
+    c = get(p + "/assets?limit=100&cursor=" + c)[1]["nextCursor"]
+fcursors = []
+_, ff = get(p + "/findings?state=open&limit=100")
+c = ff["nextCursor"]
+for _ in range(50):
+    fcursors.append(c)
+    c = get(p + "/findings?state=open&limit=100&cursor=" + c)[1]["nextCursor"]
+random.seed(1)
+cases = {
+    "asset list, first page (100, by name)": lambda i: p + "/assets?limit=100",
+    "asset list, pages 2-51 (cursor)": lambda i: p + "/assets?limit=100&cursor=" + cursors[i % len(cursors)],
+    "asset list, search q=ws-0001": lambda i: p + "/assets?limit=100&q=ws-0001",
+    "asset list, metadata filter": lambda i: p + "/assets?limit=100&meta.osPlatform=" + os_platform,
+    "asset detail": lambda i: p + "/assets/" + str(random.choice(ids)),
+    "finding list, open, first page (100)": lambda i: p + "/findings?state=open&limit=100",
+    "finding list, open, pages 2-51 (cursor)": lambda i: p + "/findings?state=open&limit=100&cursor=" + fcursors[i % len(fcursors)],
+    "finding list, critical, by cvss": lambda i: p + "/findings?state=open&severity=Critical&sort=-cvss&limit=100",
+}
+for name, path in cases.items():
+    for i in range(5):
+        get(path(i))
+    times = sorted(get(path(i))[0] for i in range(n))
+    p95 = times[int(len(times) * 0.95) - 1]
+    print(f"{name}: median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms ({n} requests)")
+PY
+python3 -c "import json,sys; s=json.load(open(sys.argv[1])); print(f\"inventory: {s['assets']} assets, {s['findingsOpened']} findings opened\")" "$work/sync.json"
