@@ -223,4 +223,115 @@ class RampartCliIT {
         assertThat(p.path("matchedDevices")).hasSize(5);
         assertThat(p.path("matchedDevicesTruncated").asBoolean()).isTrue();
     }
+
+    @Test
+    void administrationCommandsShouldManageUsersMembershipsAndTokensWithoutAServer() throws Exception {
+        String db = dev.rampart.app.database.TestDatabase.url();
+        String name = "cli-admin-" + ProcessHandle.current().pid();
+        String project = "cli-admin-" + ProcessHandle.current().pid();
+        Map<String, String> env = env();
+        env.put("RAMPART_PASSWORD", "a long enough passphrase");
+        Result add = rampart(env, "user", "add", "--name", name, "--admin", "--db", db);
+        assertThat(add.code()).as(add.err()).isZero();
+        assertThat(add.out()).contains(name + " created").doesNotContain("passphrase");
+        assertThat(rampart(env, "user", "add", "--name", "x" + name, "--db", db).code())
+                .isZero();
+        assertThat(rampart(
+                                env,
+                                "member",
+                                "set",
+                                "--user",
+                                "x" + name,
+                                "--project",
+                                project,
+                                "--role",
+                                "analyst",
+                                "--db",
+                                db)
+                        .code())
+                .isZero();
+        Result stronger = rampart(
+                env, "token", "create", "--user", "x" + name, "--project", project, "--role", "admin", "--db", db);
+        assertThat(stronger.code()).isEqualTo(1);
+        assertThat(stronger.err()).contains("stronger");
+        Result token = rampart(
+                env,
+                "token",
+                "create",
+                "--user",
+                name,
+                "--project",
+                project,
+                "--role",
+                "viewer",
+                "--name",
+                "ci",
+                "--days",
+                "7",
+                "--db",
+                db);
+        assertThat(token.code()).as(token.err()).isZero();
+        String value = token.out().strip();
+        assertThat(value).startsWith("rmp_");
+        Result list = rampart(env, "token", "list", "--project", project, "--db", db);
+        assertThat(list.out()).contains("ci").contains(value.substring(0, 10)).doesNotContain(value);
+        var tokens = new dev.rampart.app.security.ApiTokens(
+                dev.rampart.app.database.TestDatabase.get().dataSource(), java.time.Clock.systemUTC());
+        assertThat(tokens.authenticate(value)).isPresent();
+        String id = list.out()
+                .lines()
+                .filter(l -> l.contains("\tci\t"))
+                .findFirst()
+                .orElseThrow()
+                .split("\t")[0];
+        assertThat(rampart(env, "token", "revoke", "--id", id, "--db", db).code())
+                .isZero();
+        assertThat(tokens.authenticate(value)).isEmpty();
+        env.remove("RAMPART_PASSWORD");
+        Result weak = rampart(
+                env,
+                "user",
+                "passwd",
+                "--name",
+                name,
+                "--password-file",
+                Files.writeString(dir.resolve("pw"), "short").toString(),
+                "--db",
+                db);
+        assertThat(weak.code()).isNotZero();
+        assertThat(weak.err()).contains("at least");
+    }
+
+    @Test
+    void jsonLogsShouldPutOneJsonObjectPerLineWithTheRunInTheMdc() throws Exception {
+        Path file = connectorFile("json-logs-" + ProcessHandle.current().pid(), "");
+        ProcessBuilder pb = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "dev.rampart.app.Rampart",
+                        "sync",
+                        "--connector-file",
+                        file.toString(),
+                        "--db",
+                        dev.rampart.app.database.TestDatabase.url())
+                .redirectError(dir.resolve("json.err").toFile())
+                .redirectOutput(dir.resolve("json.out").toFile());
+        pb.environment().putAll(env());
+        pb.environment().put("RAMPART_LOG_FORMAT", "json");
+        pb.environment().put("RAMPART_LOG_LEVEL", "INFO");
+        assertThat(pb.start().waitFor()).isZero();
+        var lines = Files.readAllLines(dir.resolve("json.err"));
+        assertThat(lines).isNotEmpty();
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        boolean runLine = false;
+        for (String line : lines) {
+            var node = json.readTree(line);
+            assertThat(node.has("level")).as(line).isTrue();
+            assertThat(node.has("formattedMessage")).as(line).isTrue();
+            runLine |= node.path("mdc").has("run");
+        }
+        assertThat(runLine).isTrue();
+        assertThat(String.join("\n", lines)).doesNotContain(emulator.clientSecret());
+    }
 }

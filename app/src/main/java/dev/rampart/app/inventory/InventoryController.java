@@ -28,8 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class InventoryController {
     private static final Pattern META_KEY = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final String ID = "lpad(%s::text, 20, '0')";
-    private static final String TIME = "coalesce(to_char(%s at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '')";
+    private static final String NEVER = "'-infinity'::timestamptz";
 
     private final JdbcClient jdbc;
 
@@ -37,12 +36,20 @@ public class InventoryController {
         this.jdbc = JdbcClient.create(dataSource);
     }
 
-    private static String id(String col) {
-        return ID.formatted(col);
+    private static KeysetList.Key id(String col) {
+        return KeysetList.Key.of(col, "bigint");
     }
 
-    private static String time(String col) {
-        return TIME.formatted(col);
+    private static KeysetList.Key time(String col) {
+        return KeysetList.Key.of("coalesce(" + col + ", " + NEVER + ")", "timestamptz");
+    }
+
+    private static KeysetList.Key text(String expr) {
+        return KeysetList.Key.of(expr, "text");
+    }
+
+    private static KeysetList.Key number(String col) {
+        return KeysetList.Key.of("coalesce(" + col + ", -1)", "double precision");
     }
 
     private static final String ASSET_COLUMNS =
@@ -75,10 +82,10 @@ public class InventoryController {
         KeysetList list = new KeysetList(
                         ASSET_COLUMNS + " from asset a",
                         Map.of(
-                                "name", "coalesce(lower(a.name), '')",
-                                "hostname", "coalesce(lower(a.hostname), '')",
-                                "os", "coalesce(a.os_platform, '')",
-                                "health", "coalesce(a.health_status, '')",
+                                "name", text("lower(a.name)"),
+                                "hostname", text("coalesce(lower(a.hostname), '')"),
+                                "os", text("coalesce(a.os_platform, '')"),
+                                "health", text("coalesce(a.health_status, '')"),
                                 "firstSeen", time("a.first_seen"),
                                 "id", id("a.id")),
                         "name",
@@ -234,11 +241,11 @@ public class InventoryController {
                                 "id",
                                 id("f.id"),
                                 "cvss",
-                                "to_char(coalesce(f.cvss, -1) + 10, 'FM00.000')",
+                                number("f.cvss"),
                                 "openedAt",
                                 time("f.opened_at"),
                                 "cve",
-                                "f.cve_id"),
+                                text("f.cve_id")),
                         "-id",
                         id("f.id"))
                 .where("f.project_id = ?", caller.requireProject())
@@ -277,12 +284,12 @@ public class InventoryController {
                           from vulnerability v
                         """,
                         Map.of(
-                                "cve", "v.cve_id",
-                                "cvss", "to_char(coalesce(v.cvss_v3, -1) + 10, 'FM00.000')",
-                                "epss", "to_char(coalesce(v.epss, -1) + 10, 'FM00.000000')",
-                                "exposed", "lpad(coalesce(v.exposed_machines, 0)::text, 20, '0')"),
+                                "cve", text("v.cve_id"),
+                                "cvss", number("v.cvss_v3"),
+                                "epss", number("v.epss"),
+                                "exposed", KeysetList.Key.of("coalesce(v.exposed_machines, 0)", "bigint")),
                         "cve",
-                        "v.cve_id")
+                        text("v.cve_id"))
                 .where("v.project_id = ?", caller.requireProject())
                 .whereIf(severity, "v.severity = ?")
                 .whereIf(exploitable, "coalesce(v.public_exploit, false) = ?");
@@ -341,9 +348,13 @@ public class InventoryController {
                                    as assets
                           from software sw
                         """,
-                        Map.of("name", "lower(sw.name) || chr(31) || sw.software_key", "key", "sw.software_key"),
+                        Map.of(
+                                "name",
+                                text("lower(sw.name) || chr(31) || sw.software_key"),
+                                "key",
+                                text("sw.software_key")),
                         "name",
-                        "sw.software_key")
+                        text("sw.software_key"))
                 .where("sw.project_id = ?", caller.requireProject());
         if (q != null && !q.isBlank()) {
             String like = "%" + q.toLowerCase(java.util.Locale.ROOT) + "%";
@@ -399,7 +410,7 @@ public class InventoryController {
                                (select count(*) from profile_assignment pa where pa.profile_id = p.id) as assets
                           from profile p
                         """,
-                        Map.of("name", "p.kind || chr(31) || p.name", "id", id("p.id")),
+                        Map.of("name", text("p.kind || chr(31) || p.name"), "id", id("p.id")),
                         "name",
                         id("p.id"))
                 .where("p.project_id = ?", caller.requireProject())

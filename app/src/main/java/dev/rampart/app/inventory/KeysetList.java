@@ -25,18 +25,28 @@ final class KeysetList {
     private static final char SEP = '\u001f';
 
     private final String select;
-    private final Map<String, String> sorts;
+    private final Map<String, Key> sorts;
     private final String defaultSort;
-    private final String tiebreak;
+    private final Key tiebreak;
     private final List<String> where = new ArrayList<>();
     private final List<Object> params = new ArrayList<>();
 
     /**
-     * @param select everything up to (not including) the WHERE clause, with a {@code where} to come
-     * @param sorts the sort names and their SQL expressions (text-valued, ordering as the API promises)
-     * @param tiebreak a text-valued unique expression of the row (ids zero-padded)
+     * A sort key: a SQL expression that is never null (coalesce to a sentinel) and its type, so that a cursor's value
+     * is compared as that type and an index on the expression serves the page.
      */
-    KeysetList(String select, Map<String, String> sorts, String defaultSort, String tiebreak) {
+    record Key(String expr, String type) {
+        static Key of(String expr, String type) {
+            return new Key(expr, type);
+        }
+    }
+
+    /**
+     * @param select everything up to (not including) the WHERE clause
+     * @param sorts the sort names and their keys
+     * @param tiebreak a unique key of the row (its id)
+     */
+    KeysetList(String select, Map<String, Key> sorts, String defaultSort, Key tiebreak) {
         this.select = select;
         this.sorts = sorts;
         this.defaultSort = defaultSort;
@@ -61,38 +71,36 @@ final class KeysetList {
         int n = CursorPage.limit(limit);
         String s = sort == null || sort.isBlank() ? defaultSort : sort;
         boolean desc = s.startsWith("-");
-        String key = desc ? s.substring(1) : s;
-        String expr = sorts.get(key);
-        if (expr == null) {
+        Key key = sorts.get(desc ? s.substring(1) : s);
+        if (key == null) {
             throw ApiProblem.invalid("sort", "must be one of " + sorts.keySet() + ", with '-' in front for descending");
         }
         List<String> conditions = new ArrayList<>(where);
         List<Object> values = new ArrayList<>(params);
         String raw = CursorPage.decode(cursor);
         if (raw != null) {
-            int i = raw.indexOf(SEP);
-            if (i < 0 || !raw.startsWith(s + SEP)) {
-                throw ApiProblem.invalid("cursor", "belongs to another sort; start again without a cursor");
+            String[] parts = raw.split(String.valueOf(SEP), -1);
+            if (parts.length != 3 || !parts[0].equals(s)) {
+                throw ApiProblem.invalid("cursor", "belongs to another list or sort; start again without a cursor");
             }
-            String rest = raw.substring(i + 1);
-            int j = rest.indexOf(SEP);
-            if (j < 0) {
-                throw ApiProblem.invalid("cursor", "is not a cursor this API returned");
-            }
-            conditions.add("(" + expr + ", " + tiebreak + ") " + (desc ? "<" : ">") + " (?, ?)");
-            values.add(rest.substring(0, j));
-            values.add(rest.substring(j + 1));
+            conditions.add("(" + key.expr() + ", " + tiebreak.expr() + ") " + (desc ? "<" : ">") + " (cast(? as "
+                    + key.type() + "), cast(? as " + tiebreak.type() + "))");
+            values.add(parts[1]);
+            values.add(parts[2]);
         }
         String sortCol = "__sort";
         String tieCol = "__tie";
-        // The sort value and tie-breaker ride along as two extra columns, removed from the row before it is returned.
+        // The sort value and tie-breaker ride along as two extra text columns, removed from the row before it is
+        // returned; text casts of PostgreSQL values cast back to the same value.
+        String keyed = select.replaceFirst(
+                        "(?is)^select ",
+                        "select (" + key.expr() + ")::text as " + sortCol + ", (" + tiebreak.expr() + ")::text as "
+                                + tieCol + ", ")
+                + (conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions))
+                + " order by " + key.expr() + (desc ? " desc" : "") + ", " + tiebreak.expr() + (desc ? " desc" : "")
+                + " limit " + (n + 1);
         List<Map<String, Object>> rows = new ArrayList<>();
         List<String[]> keys = new ArrayList<>();
-        String withKeys = select.replaceFirst(
-                "(?is)^select ", "select " + expr + " as " + sortCol + ", " + tiebreak + " as " + tieCol + ", ");
-        String keyed = withKeys + (conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions))
-                + " order by " + expr + (desc ? " desc" : "") + ", " + tiebreak + (desc ? " desc" : "")
-                + " limit " + (n + 1);
         jdbc.sql(keyed).params(values).query((ResultSet rs) -> {
             Map<String, Object> row = row(rs);
             keys.add(new String[] {String.valueOf(row.remove(sortCol)), String.valueOf(row.remove(tieCol))});

@@ -288,4 +288,125 @@ class ServerApiIT {
                 .body();
         assertThat(csv.lines().findFirst().orElseThrow()).startsWith("project,id,");
     }
+
+    /** A self-signed certificate and its key as PEM, made with the JDK's keytool. */
+    static String certificatePem(java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path store = dir.resolve("cert.p12");
+        Process p = new ProcessBuilder(
+                        java.nio.file.Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "app",
+                        "-keyalg",
+                        "RSA",
+                        "-keysize",
+                        "2048",
+                        "-validity",
+                        "200",
+                        "-dname",
+                        "CN=rampart-test",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        store.toString(),
+                        "-storepass",
+                        "changeit",
+                        "-keypass",
+                        "changeit")
+                .redirectErrorStream(true)
+                .start();
+        assertThat(p.waitFor()).isZero();
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = java.nio.file.Files.newInputStream(store)) {
+            ks.load(in, "changeit".toCharArray());
+        }
+        var enc = java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return "-----BEGIN PRIVATE KEY-----\n"
+                + enc.encodeToString(ks.getKey("app", "changeit".toCharArray()).getEncoded())
+                + "\n-----END PRIVATE KEY-----\n-----BEGIN CERTIFICATE-----\n"
+                + enc.encodeToString(ks.getCertificate("app").getEncoded()) + "\n-----END CERTIFICATE-----\n";
+    }
+
+    @Test
+    void aCertificateCredentialShouldBeStoredWriteOnlyWithItsExpiryAndUsedToSignIn() throws Exception {
+        String project = TestServer.unique("cert-");
+        String admin = server.token(project, Role.ADMIN);
+        String pem = certificatePem(java.nio.file.Files.createTempDirectory("cert"));
+        var body = (tools.jackson.databind.node.ObjectNode)
+                TestServer.JSON.readTree(server.connectorBody("certified", "x"));
+        body.putObject("credential").put("certificatePem", pem);
+        var created = server.call("POST", "/api/v1/projects/" + project + "/connectors", admin, body.toString());
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        JsonNode credential = created.json().get("credential");
+        assertThat(credential.get("kind").asString()).isEqualTo("certificate");
+        assertThat(credential.get("expiresInDays").asLong()).isBetween(198L, 200L);
+        assertThat(created.body()).doesNotContain("PRIVATE KEY").doesNotContain("BEGIN CERTIFICATE");
+        // The sandbox does not know this certificate: verify must say so in a sentence, not fail.
+        var verify = server.call(
+                "POST",
+                "/api/v1/projects/" + project + "/connectors/"
+                        + created.json().get("id").asLong() + "/verify",
+                admin,
+                null);
+        assertThat(verify.status()).as(verify.body()).isEqualTo(200);
+        assertThat(verify.json().get("token").get("defender").get("ok").asBoolean())
+                .isFalse();
+        assertThat(verify.json().get("token").get("defender").get("error").asString())
+                .isNotBlank();
+
+        body.putObject("credential")
+                .put("certificatePem", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----");
+        var bad = server.call("POST", "/api/v1/projects/" + project + "/connectors", admin, body.toString());
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.body()).contains("\"field\":\"credential.certificatePem\"");
+    }
+
+    @Test
+    void disablingAConnectorShouldStopItsImportsAndRemoveItsProfiles() {
+        String project = TestServer.unique("switch-");
+        String admin = server.token(project, Role.ADMIN);
+        var created = server.call(
+                "POST",
+                "/api/v1/projects/" + project + "/connectors",
+                admin,
+                server.connectorBody("switched", server.sandbox.clientSecret()));
+        long id = created.json().get("id").asLong();
+        String c = "/api/v1/projects/" + project + "/connectors/" + id;
+        long run =
+                server.call("POST", c + "/runs", admin, null).json().get("id").asLong();
+        assertThat(server.awaitRun(project, run, admin).get("state").asString()).isEqualTo("succeeded");
+        String profiles = "select count(*) from profile where connector_id = ?";
+        assertThat(server.jdbc.sql(profiles).param(id).query(Long.class).single())
+                .isPositive();
+
+        var off = (tools.jackson.databind.node.ObjectNode)
+                TestServer.JSON.readTree(server.connectorBody("switched", "x"));
+        off.remove("credential");
+        off.put("enabled", false);
+        var updated = server.call("PUT", c, admin, off.toString());
+        assertThat(updated.status()).as(updated.body()).isEqualTo(200);
+        assertThat(updated.json().get("enabled").asBoolean()).isFalse();
+        assertThat(server.jdbc.sql(profiles).param(id).query(Long.class).single())
+                .isZero();
+        var refused = server.call("POST", c + "/runs", admin, null);
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.body()).contains("disabled");
+        assertThat(server.call("GET", "/api/v1/projects/" + project + "/assets", admin, null)
+                        .json()
+                        .get("items")
+                        .size())
+                .isPositive();
+
+        off.put("enabled", true);
+        assertThat(server.call("PUT", c, admin, off.toString()).status()).isEqualTo(200);
+        assertThat(server.jdbc.sql(profiles).param(id).query(Long.class).single())
+                .isPositive();
+        assertThat(server.call("DELETE", c, admin, null).status()).isEqualTo(204);
+        assertThat(server.call("GET", "/api/v1/projects/" + project + "/assets", admin, null)
+                        .json()
+                        .get("items")
+                        .size())
+                .isZero();
+    }
 }
