@@ -3,6 +3,7 @@
 # database, then sequential requests to the asset list, asset detail and finding list, reporting median and p95.
 #   scripts/api-bench.sh [devices=100000] [vulns-per-device=40] [requests-per-case=200] [JDBC_URL]
 # Without a JDBC URL everything uses an embedded PostgreSQL in a temporary RAMPART_HOME (the laptop case).
+# KEEP_HOME=dir keeps that RAMPART_HOME in dir and, when it already holds the inventory, skips the sync.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 devices="${1:-100000}"
@@ -28,14 +29,20 @@ cat > "$work/connector.json" <<JSON
 {"project": "bench", "name": "bench", "tenantId": "$(field tenantId)", "clientId": "$(field clientId)",
  "secretEnv": "BENCH_SECRET", "sandbox": "http://127.0.0.1:$port"}
 JSON
-export RAMPART_HOME="$work/home"
+export RAMPART_HOME="${KEEP_HOME:-$work/home}"
 db_opt=()
 [ -n "$db" ] && db_opt=(--db "$db")
 
-echo "full sync of $devices devices..." >&2
-java -Xmx1g -jar "$app_jar" sync --connector-file "$work/connector.json" "${db_opt[@]}" --full > "$work/sync.json" \
-  2> "$work/sync.log" || { cat "$work/sync.log" >&2; exit 1; }
-RAMPART_PASSWORD='benchmark passphrase' java -jar "$app_jar" user add --name bench --admin "${db_opt[@]}" >&2
+if [ -n "${KEEP_HOME:-}" ] && [ -s "$KEEP_HOME/sync.json" ]; then
+  echo "reusing the inventory in $KEEP_HOME" >&2
+  cp "$KEEP_HOME/sync.json" "$work/sync.json"
+else
+  echo "full sync of $devices devices..." >&2
+  java -Xmx1g -jar "$app_jar" sync --connector-file "$work/connector.json" "${db_opt[@]}" --full > "$work/sync.json" \
+    2> "$work/sync.log" || { cat "$work/sync.log" >&2; exit 1; }
+  [ -n "${KEEP_HOME:-}" ] && cp "$work/sync.json" "$KEEP_HOME/sync.json"
+  RAMPART_PASSWORD='benchmark passphrase' java -jar "$app_jar" user add --name bench --admin "${db_opt[@]}" >&2
+fi
 token="$(java -jar "$app_jar" token create --user bench --project bench --role viewer --days 1 "${db_opt[@]}")"
 
 serve_db=()

@@ -100,7 +100,10 @@ public class InventoryController {
                             .replace("\\", "\\\\")
                             .replace("%", "\\%")
                             .replace("_", "\\_") + "%";
-            list.where("(lower(a.name) like ? or lower(a.hostname) like ? or lower(a.fqdn) like ?)", like, like, like);
+            list.where(
+                    "(lower(a.name) || ' ' || coalesce(lower(a.hostname), '') || ' ' || coalesce(lower(a.fqdn), ''))"
+                            + " like ?",
+                    like);
         }
         Map<String, String> meta = new LinkedHashMap<>();
         all.forEach((k, v) -> {

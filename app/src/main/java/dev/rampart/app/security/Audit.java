@@ -65,7 +65,14 @@ public final class Audit {
                         """)
                 .params(actor, actorKind, remoteAddr, projectId, action, target, outcome, json)
                 .update();
-        LOG.info("{} {} {} {} from {}: {}", actor, action, target == null ? "" : target, outcome, remoteAddr, json);
+        LOG.info(
+                "{} {} {} {}{}: {}",
+                actor,
+                action,
+                target == null ? "" : target,
+                outcome,
+                remoteAddr == null ? "" : " from " + remoteAddr,
+                json);
     }
 
     /** Newest first, before {@code beforeId} (a cursor), of one project or of all when {@code projectId} is null. */
