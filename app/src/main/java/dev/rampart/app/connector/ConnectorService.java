@@ -517,7 +517,8 @@ public final class ConnectorService {
         }
         long days = left.toDays();
         if (days < WARN_DAYS[0]) {
-            return "the credential expires in " + days + (days == 1 ? " day" : " days") + " (" + expires.toLocalDate()
+            String when = days == 0 ? "within a day" : "in " + days + (days == 1 ? " day" : " days");
+            return "the credential expires " + when + " (" + expires.toLocalDate()
                     + "): create a new one in Entra ID and enter it here";
         }
         return null;

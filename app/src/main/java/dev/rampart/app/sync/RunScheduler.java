@@ -271,7 +271,9 @@ public final class RunScheduler implements AutoCloseable {
                 if (lastScheduled != null && !lastScheduled.toInstant().isBefore(at)) {
                     return null;
                 }
-                return b.startAt(Date.from(at))
+                // A time already past (the cluster was down, or the schedule was set late) runs now, once; Quartz's own
+                // misfire handling would wait for its next misfire scan (up to the threshold, a minute) first.
+                return b.startAt(Date.from(at.isBefore(now) ? now : at))
                         .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
                         .build();
             }

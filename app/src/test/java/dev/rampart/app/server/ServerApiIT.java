@@ -409,4 +409,67 @@ class ServerApiIT {
                         .size())
                 .isZero();
     }
+
+    @Test
+    void aOneTimeRunWhoseTimeHasPassedShouldRunOnceRightAway() throws Exception {
+        // A one-time run whose time passed while no node was up (or that was set in the past) runs now, once.
+        String project = TestServer.unique("misfire-");
+        String admin = server.token(project, Role.ADMIN);
+        var body = (tools.jackson.databind.node.ObjectNode)
+                TestServer.JSON.readTree(server.connectorBody("missed", server.sandbox.clientSecret()));
+        body.putObject("schedule")
+                .put("kind", "once")
+                .put("at", Instant.now().minus(Duration.ofMinutes(10)).toString());
+        var created = server.call("POST", "/api/v1/projects/" + project + "/connectors", admin, body.toString());
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        long id = created.json().get("id").asLong();
+        String runs = "select count(*) from sync_run where connector_id = ? and trigger = 'schedule' and state <>"
+                + " 'running'";
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (server.jdbc.sql(runs).param(id).query(Long.class).single() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        Thread.sleep(2000);
+        assertThat(server.jdbc.sql(runs).param(id).query(Long.class).single()).isEqualTo(1);
+        server.context.getBean(dev.rampart.app.sync.RunScheduler.class).reconcile();
+        Thread.sleep(1500);
+        assertThat(server.jdbc
+                        .sql("select count(*) from sync_run where connector_id = ?")
+                        .param(id)
+                        .query(Long.class)
+                        .single())
+                .as("a one-time run that happened is not scheduled again")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aCredentialCloseToExpiryShouldBeWarnedInTheLogOncePerThreshold() {
+        ch.qos.logback.classic.Logger log =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Housekeeping.class);
+        var captured = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        captured.start();
+        log.addAppender(captured);
+        try {
+            String project = TestServer.unique("expiry-");
+            String admin = server.token(project, Role.ADMIN);
+            var body = (tools.jackson.databind.node.ObjectNode)
+                    TestServer.JSON.readTree(server.connectorBody("lapsing", "secret-value-expiring"));
+            ((tools.jackson.databind.node.ObjectNode) body.get("credential"))
+                    .put("expiresAt", Instant.now().plus(Duration.ofHours(20)).toString());
+            assertThat(server.call("POST", "/api/v1/projects/" + project + "/connectors", admin, body.toString())
+                            .status())
+                    .isEqualTo(201);
+            Housekeeping h = server.context.getBean(Housekeeping.class);
+            h.expiryWarnings();
+            h.expiryWarnings();
+            var lines = captured.list.stream()
+                    .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .filter(m -> m.contains("lapsing") && m.contains(project))
+                    .toList();
+            assertThat(lines).hasSize(1);
+            assertThat(lines.get(0)).contains("expires within a day").doesNotContain("secret-value-expiring");
+        } finally {
+            log.detachAppender(captured);
+        }
+    }
 }
