@@ -15,20 +15,7 @@ api_port="${API_PORT:-18780}"
 work="$(mktemp -d)"
 trap 'kill "$emulator" "${server:-}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 
-(cd "$here" && mvn -q -B -DskipTests package) >&2
-emu_jar="$(ls "$here"/defender-emulator/target/defender-emulator-*-standalone.jar | head -n 1)"
-app_jar="$(ls "$here"/app/target/app-*-standalone.jar | head -n 1)"
-
-java -Xmx1g -jar "$emu_jar" emulator --port "$port" --devices "$devices" --vulns-per-device "$vulns" --quotas off \
-  --clock-speed 0 --start 2026-03-02T06:00:00Z > "$work/facts.json" 2> "$work/emulator.log" &
-emulator=$!
-for _ in $(seq 1 60); do [ -s "$work/facts.json" ] && break; sleep 1; done
-field() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$work/facts.json" "$1"; }
-export BENCH_SECRET="$(field clientSecret)"
-cat > "$work/connector.json" <<JSON
-{"project": "bench", "name": "bench", "tenantId": "$(field tenantId)", "clientId": "$(field clientId)",
- "secretEnv": "BENCH_SECRET", "sandbox": "http://127.0.0.1:$port"}
-JSON
+. "$here/scripts/bench-sandbox.sh"
 export RAMPART_HOME="${KEEP_HOME:-$work/home}"
 db_opt=()
 [ -n "$db" ] && db_opt=(--db "$db")
@@ -69,17 +56,14 @@ _, first = get(p + "/assets?limit=100")
 ids = [a["id"] for a in get(p + "/assets?limit=1000&sort=id")[1]["items"]]
 _, some = get(p + "/assets?limit=1")
 os_platform = some["items"][0]["osPlatform"]
-cursors = []
-c = first["nextCursor"]
-for _ in range(50):
-    cursors.append(c)
-    c = get(p + "/assets?limit=100&cursor=" + c)[1]["nextCursor"]
-fcursors = []
-_, ff = get(p + "/findings?state=open&limit=100")
-c = ff["nextCursor"]
-for _ in range(50):
-    fcursors.append(c)
-    c = get(p + "/findings?state=open&limit=100&cursor=" + c)[1]["nextCursor"]
+def cursors_of(path, first_page):
+    out, c = [], first_page["nextCursor"]
+    while c and len(out) < 50:
+        out.append(c)
+        c = get(path + "&cursor=" + c)[1]["nextCursor"]
+    return out or [""]
+cursors = cursors_of(p + "/assets?limit=100", first)
+fcursors = cursors_of(p + "/findings?state=open&limit=100", get(p + "/findings?state=open&limit=100")[1])
 random.seed(1)
 cases = {
     "asset list, first page (100, by name)": lambda i: p + "/assets?limit=100",
