@@ -84,7 +84,8 @@ public class SecurityConfig {
                         a.requestMatchers("/actuator/prometheus").permitAll();
                     }
                     a.requestMatchers("/actuator/**").hasAuthority("SERVER_ADMIN");
-                    a.requestMatchers("/api/**").authenticated();
+                    a.requestMatchers("/css/**", "/webjars/**").permitAll();
+                    a.requestMatchers("/api/**", "/", "/projects/**").authenticated();
                     a.anyRequest().denyAll();
                 })
                 .addFilterBefore(new BearerTokenFilter(tokens, audit), UsernamePasswordAuthenticationFilter.class)

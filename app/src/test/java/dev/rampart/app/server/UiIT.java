@@ -1,0 +1,152 @@
+package dev.rampart.app.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.AriaRole;
+import dev.rampart.app.security.Role;
+import dev.rampart.app.security.Users;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The web UI in Debian's Chromium, driven by Playwright: sign in as a viewer, the asset list with a filter, the asset
+ * detail and its Risk › Microsoft Defender tab with the portal links. Screenshots go to target/screenshots.
+ */
+class UiIT {
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    private final TestServer server = TestServer.get();
+
+    static Browser launch(Playwright pw) {
+        return pw.chromium()
+                .launch(new BrowserType.LaunchOptions()
+                        .setExecutablePath(CHROMIUM)
+                        .setHeadless(true)
+                        .setArgs(List.of(
+                                "--headless",
+                                "--no-sandbox",
+                                "--disable-gpu",
+                                "--disable-quic",
+                                "--no-first-run",
+                                "--disable-background-networking",
+                                "--disable-component-update",
+                                "--disable-sync")));
+    }
+
+    static void shot(Page page, String name) throws Exception {
+        Files.createDirectories(SCREENSHOTS);
+        page.screenshot(new Page.ScreenshotOptions()
+                .setPath(SCREENSHOTS.resolve(name + ".png"))
+                .setFullPage(true));
+    }
+
+    @Test
+    void aViewerShouldSignInBrowseAssetsAndFollowTheDefenderLinksOfAnAsset() throws Exception {
+        Assumptions.assumeTrue(
+                Files.isExecutable(CHROMIUM) || "true".equals(System.getenv("CI")),
+                "Debian's chromium is not installed (.ci/run installs it)");
+        String project = TestServer.unique("ui-");
+        String admin = server.token(project, Role.ADMIN);
+        var created = server.call(
+                "POST",
+                "/api/v1/projects/" + project + "/connectors",
+                admin,
+                server.connectorBody("ui", server.sandbox.clientSecret()));
+        long run = server.call(
+                        "POST",
+                        "/api/v1/projects/" + project + "/connectors/"
+                                + created.json().get("id").asLong() + "/runs",
+                        admin,
+                        null)
+                .json()
+                .get("id")
+                .asLong();
+        assertThat(server.awaitRun(project, run, admin).get("state").asString()).isEqualTo("succeeded");
+        String name = TestServer.unique("viewer-");
+        Users users = server.context.getBean(Users.class);
+        Users.User viewer = users.create(name, null, "viewer passphrase 1", false);
+        users.setMembership(viewer.id(), server.project(project), Role.VIEWER);
+
+        try (Playwright pw = Playwright.create();
+                Browser browser = launch(pw)) {
+            Page page = browser.newPage();
+            page.navigate(server.baseUrl + "/projects/" + project + "/assets");
+            page.waitForURL("**/login");
+            page.getByLabel("User name").fill(name);
+            page.getByLabel("Password").fill("viewer passphrase 1");
+            shot(page, "sign-in");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in"))
+                    .click();
+            page.waitForURL("**/projects/" + project + "/assets**");
+            assertThat(page.locator("tbody tr").count()).isEqualTo(50);
+            assertThat(page.locator("h1").textContent()).contains("(60)");
+            shot(page, "assets-list");
+
+            JsonNode first = server.call("GET", "/api/v1/projects/" + project + "/assets?limit=1", admin, null)
+                    .json()
+                    .get("items")
+                    .get(0);
+            page.getByLabel("Name, host name or FQDN")
+                    .fill(first.get("hostname").asString());
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Apply"))
+                    .click();
+            page.waitForURL("**q=*");
+            assertThat(page.locator("tbody tr").count()).isEqualTo(1);
+
+            page.getByRole(
+                            AriaRole.LINK,
+                            new Page.GetByRoleOptions()
+                                    .setName(first.get("name").asString()))
+                    .click();
+            page.waitForURL("**/assets/" + first.get("id").asLong());
+            assertThat(page.locator("h1").textContent())
+                    .isEqualTo(first.get("name").asString());
+            shot(page, "asset-overview");
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Risk"))
+                    .click();
+            page.waitForURL("**tab=risk");
+            assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Microsoft Defender"))
+                            .getAttribute("aria-current"))
+                    .isEqualTo("page");
+            String machine = first.get("defenderMachineId").asString();
+            String overview = "https://security.microsoft.com/machines/v2/" + machine + "/overview?tid="
+                    + server.sandbox.tenantId();
+            assertThat(page.locator("#overview-link").getAttribute("href")).isEqualTo(overview);
+            assertThat(page.locator("#alerts-link").getAttribute("href")).isEqualTo(overview);
+            long open = server.jdbc
+                    .sql("select count(distinct cve_id) from finding where asset_id = ? and state =" + " 'open'")
+                    .param(first.get("id").asLong())
+                    .query(Long.class)
+                    .single();
+            assertThat(page.locator("#vulnerabilities-link").textContent()).isEqualTo(open + " vulnerabilities");
+            if (open > 0) {
+                assertThat(page.locator("#top-vulnerability").getAttribute("href"))
+                        .startsWith("https://security.microsoft.com/vulnerabilities/vulnerability/CVE-");
+            }
+            assertThat(page.locator("#exposure-badge").textContent()).isNotBlank();
+            shot(page, "asset-risk-defender");
+            for (String tab : List.of("findings", "software", "alerts", "users", "profiles", "sources")) {
+                page.navigate(server.baseUrl + "/projects/" + project + "/assets/"
+                        + first.get("id").asLong() + "?tab=" + tab);
+                assertThat(page.locator("main h2").first().textContent()).isNotBlank();
+                shot(page, "asset-" + tab);
+            }
+            // No edit or action control anywhere on these pages for a viewer, and the API refuses the writes.
+            assertThat(page.locator("main form[method=post], main button[hx-post]")
+                            .count())
+                    .isZero();
+            assertThat(page.request()
+                            .post(server.baseUrl + "/api/v1/projects/" + project + "/connectors")
+                            .status())
+                    .isIn(403);
+        }
+    }
+}
