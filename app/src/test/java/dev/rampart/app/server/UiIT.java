@@ -139,6 +139,58 @@ class UiIT {
                 assertThat(page.locator("main h2").first().textContent()).isNotBlank();
                 shot(page, "asset-" + tab);
             }
+            page.navigate(server.baseUrl + "/projects/" + project);
+            assertThat(page.locator("h1").textContent()).isEqualTo("Dashboard");
+            assertThat(page.locator("main").textContent())
+                    .contains("Assets by health")
+                    .contains("Last runs");
+            shot(page, "dashboard");
+            page.getByRole(
+                            AriaRole.LINK,
+                            new Page.GetByRoleOptions()
+                                    .setName("Vulnerabilities")
+                                    .setExact(true))
+                    .click();
+            page.waitForURL("**/vulnerabilities**");
+            assertThat(page.locator("tbody tr").count()).isPositive();
+            shot(page, "vulnerabilities");
+            page.locator("tbody tr a").first().click();
+            page.waitForURL("**/vulnerabilities/CVE-*");
+            assertThat(page.locator("h1").textContent()).startsWith("CVE-");
+            assertThat(page.locator("tbody tr").count()).isPositive();
+            shot(page, "vulnerability");
+            page.getByRole(
+                            AriaRole.LINK,
+                            new Page.GetByRoleOptions().setName("Findings").setExact(true))
+                    .click();
+            page.waitForURL("**/findings**");
+            assertThat(page.locator("tbody tr").count()).isEqualTo(50);
+            shot(page, "findings");
+
+            // Live progress: a run whose Defender reads are slowed shows as running, then turns succeeded in place.
+            server.sandbox.addFault(
+                    dev.rampart.emulator.fault.FaultRule.fromJson(new com.fasterxml.jackson.databind.ObjectMapper()
+                            .readTree("{\"pathPattern\":\"/api/vulnerabilities*\",\"kind\":\"delay\","
+                                    + "\"delayMs\":4000,\"count\":1}")));
+            long live = server.call(
+                            "POST",
+                            "/api/v1/projects/" + project + "/connectors/"
+                                    + created.json().get("id").asLong() + "/runs",
+                            admin,
+                            null)
+                    .json()
+                    .get("id")
+                    .asLong();
+            page.navigate(server.baseUrl + "/projects/" + project + "/runs");
+            var row = page.locator("#run-" + live);
+            assertThat(row.locator(".run-state").textContent()).isEqualTo("running");
+            assertThat(row.getAttribute("hx-trigger")).isEqualTo("every 2s");
+            shot(page, "sync-history-running");
+            page.locator("#run-" + live + " .run-state:text('succeeded')")
+                    .waitFor(new com.microsoft.playwright.Locator.WaitForOptions().setTimeout(30_000));
+            assertThat(page.locator("#run-" + live).getAttribute("hx-trigger")).isNull();
+            shot(page, "sync-history");
+
             // No edit or action control anywhere on these pages for a viewer, and the API refuses the writes.
             assertThat(page.locator("main form[method=post], main button[hx-post]")
                             .count())

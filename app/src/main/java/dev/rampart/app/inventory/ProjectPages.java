@@ -1,0 +1,135 @@
+package dev.rampart.app.inventory;
+
+import dev.rampart.app.security.Caller;
+import dev.rampart.app.security.Permission;
+import dev.rampart.app.security.Requires;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/** The project's dashboard and the finding and vulnerability pages (server-side filters and paging, as the API). */
+@Controller
+public class ProjectPages {
+    private final InventoryController api;
+    private final AssetPages assets;
+    private final JdbcClient jdbc;
+
+    public ProjectPages(InventoryController api, AssetPages assets, DataSource dataSource) {
+        this.api = api;
+        this.assets = assets;
+        this.jdbc = JdbcClient.create(dataSource);
+    }
+
+    private List<Map<String, Object>> rows(String sql, Object... params) {
+        return jdbc.sql(sql)
+                .params(List.of(params))
+                .query((rs, n) -> KeysetList.row(rs))
+                .list();
+    }
+
+    private void common(Caller caller, String project, Model model) {
+        model.addAttribute("project", project);
+        model.addAttribute("projects", assets.projects(caller));
+    }
+
+    /** Assets by health and by exposure, open findings by severity and exploitability, the last runs, expiring keys. */
+    @GetMapping("/projects/{project}")
+    @Requires(Permission.READ)
+    public String dashboard(Caller caller, @PathVariable String project, Model model) {
+        long p = caller.requireProject();
+        common(caller, project, model);
+        model.addAttribute(
+                "byHealth",
+                rows(
+                        "select coalesce(health_status, 'Unknown') as label, count(*) as count"
+                                + " from asset where project_id = ? group by 1 order by 2 desc",
+                        p));
+        model.addAttribute(
+                "byExposure",
+                rows(
+                        "select coalesce(metadata->>'exposureLevel', 'None') as label,"
+                                + " count(*) as count from asset where project_id = ? group by 1 order by 2 desc",
+                        p));
+        model.addAttribute(
+                "bySeverity",
+                rows(
+                        "select coalesce(severity, 'None') as label, count(*) as count from"
+                                + " finding where project_id = ? and state = 'open' group by 1 order by 2 desc",
+                        p));
+        model.addAttribute(
+                "byExploitability",
+                rows(
+                        "select coalesce(exploitability, 'None') as label, count(*) as"
+                                + " count from finding where project_id = ? and state = 'open' group by 1 order by 2 desc",
+                        p));
+        model.addAttribute(
+                "runs",
+                rows(
+                        """
+                select r.id, r.source_name as source, r.kind, r.state, r.phase, r.started_at as "startedAt",
+                       r.finished_at as "finishedAt", r.counts->>'findingsOpened' as opened,
+                       r.counts->>'findingsFixed' as fixed, r.error
+                  from sync_run r where r.project_id = ? order by r.id desc limit 10
+                """,
+                        p));
+        model.addAttribute(
+                "expiring",
+                rows(
+                        """
+                select c.id, c.name, c.secret_expires_at as "expiresAt"
+                  from connector c where c.project_id = ? and c.secret_expires_at < now() + interval '30 days'
+                 order by c.secret_expires_at
+                """,
+                        p));
+        return "project/dashboard";
+    }
+
+    @GetMapping("/projects/{project}/findings")
+    @Requires(Permission.READ)
+    public String findings(
+            Caller caller,
+            @PathVariable String project,
+            @RequestParam(defaultValue = "open") String state,
+            @RequestParam(required = false) String severity,
+            @RequestParam(required = false) String sort,
+            @RequestParam(required = false) String cursor,
+            Model model) {
+        common(caller, project, model);
+        model.addAttribute("page", api.findings(caller, state, severity, null, null, null, null, sort, cursor, 50));
+        model.addAttribute("state", state);
+        model.addAttribute("severity", severity);
+        model.addAttribute("sort", sort == null ? "-id" : sort);
+        return "project/findings";
+    }
+
+    @GetMapping("/projects/{project}/vulnerabilities")
+    @Requires(Permission.READ)
+    public String vulnerabilities(
+            Caller caller,
+            @PathVariable String project,
+            @RequestParam(required = false) String q,
+            @RequestParam(required = false) String sort,
+            @RequestParam(required = false) String cursor,
+            Model model) {
+        common(caller, project, model);
+        String s = sort == null ? "-exposed" : sort;
+        model.addAttribute("page", api.vulnerabilities(caller, null, null, q, s, cursor, 50));
+        model.addAttribute("q", q);
+        model.addAttribute("sort", s);
+        return "project/vulnerabilities";
+    }
+
+    @GetMapping("/projects/{project}/vulnerabilities/{cveId}")
+    @Requires(Permission.READ)
+    public String vulnerability(Caller caller, @PathVariable String project, @PathVariable String cveId, Model model) {
+        common(caller, project, model);
+        model.addAttribute("v", api.vulnerability(caller, cveId));
+        return "project/vulnerability";
+    }
+}
