@@ -33,10 +33,18 @@ public class RunPages {
             "done");
 
     private final RunService runs;
+    private final dev.rampart.app.connector.ConnectorService connectors;
+    private final dev.rampart.app.security.Audit audit;
     private final JdbcClient jdbc;
 
-    public RunPages(RunService runs, DataSource dataSource) {
+    public RunPages(
+            RunService runs,
+            dev.rampart.app.connector.ConnectorService connectors,
+            dev.rampart.app.security.Audit audit,
+            DataSource dataSource) {
         this.runs = runs;
+        this.connectors = connectors;
+        this.audit = audit;
         this.jdbc = JdbcClient.create(dataSource);
     }
 
@@ -81,6 +89,25 @@ public class RunPages {
         model.addAttribute("rows", page.items().stream().map(RunPages::row).toList());
         model.addAttribute("nextCursor", page.nextCursor());
         return "runs/history";
+    }
+
+    /** "Run now" from the connector page; then the sync history, where the run shows its progress. */
+    @org.springframework.web.bind.annotation.PostMapping("/projects/{project}/connectors/{id}/run")
+    @Requires(Permission.EDIT_CONNECTOR)
+    public String runNow(
+            Caller caller,
+            @PathVariable String project,
+            @PathVariable long id,
+            org.springframework.web.servlet.mvc.support.RedirectAttributes redirect) {
+        dev.rampart.app.connector.Connector c = connectors.require(project, id);
+        try {
+            long run = runs.start(c, SyncEngine.Mode.AUTO, "ui", caller.actor());
+            audit.record(caller, "run.start", "connector " + id, "success", java.util.Map.of("run", run, "via", "ui"));
+        } catch (SyncFailedException e) {
+            audit.record(caller, "run.start", "connector " + id, "failure", java.util.Map.of("reason", e.getMessage()));
+            redirect.addFlashAttribute("message", e.getMessage());
+        }
+        return "redirect:/projects/" + project + "/runs";
     }
 
     /** One run's row, for the live refresh. */

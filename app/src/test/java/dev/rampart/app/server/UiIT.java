@@ -201,4 +201,77 @@ class UiIT {
                     .isIn(403);
         }
     }
+
+    @Test
+    void theWholeSetupFromAnEmptyProjectShouldEndOnAPopulatedAssetList() throws Exception {
+        Assumptions.assumeTrue(
+                Files.isExecutable(CHROMIUM) || "true".equals(System.getenv("CI")),
+                "Debian's chromium is not installed (.ci/run installs it)");
+        String project = TestServer.unique("setup-");
+        String name = TestServer.unique("owner-");
+        Users users = server.context.getBean(Users.class);
+        Users.User owner = users.create(name, null, "owner passphrase 1", false);
+        users.setMembership(owner.id(), server.project(project), Role.ADMIN);
+        try (Playwright pw = Playwright.create();
+                Browser browser = launch(pw)) {
+            Page page = browser.newPage();
+            page.navigate(server.baseUrl + "/login");
+            page.getByLabel("User name").fill(name);
+            page.getByLabel("Password").fill("owner passphrase 1");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in"))
+                    .click();
+            page.waitForURL("**/projects/" + project + "/assets**");
+            page.navigate(server.baseUrl + "/projects/" + project + "/connectors");
+            shot(page, "connectors-empty");
+            page.locator("#add-connector").click();
+            page.waitForURL("**/connectors/new");
+            page.getByLabel("Name (account name)").fill("Contoso");
+            page.getByLabel("Directory (tenant) id").fill(server.sandbox.tenantId());
+            page.getByLabel("Application (client) id").fill(server.sandbox.clientId());
+            page.getByLabel("Client secret (its Value, not its Secret ID)").fill("not-the-secret");
+            page.getByLabel("Cloud").selectOption("sandbox");
+            page.getByLabel("Base URL (custom or sandbox only)").fill(server.sandbox.baseUrl());
+            shot(page, "connector-new");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save and continue"))
+                    .click();
+            page.waitForURL("**/connectors/*?created");
+
+            page.locator("#verify").click();
+            page.locator("#sign-in-error").waitFor();
+            assertThat(page.locator("#sign-in-error").textContent()).containsIgnoringCase("secret");
+            shot(page, "verify-wrong-secret");
+            page.getByLabel("Enter a new client secret").fill(server.sandbox.clientSecret());
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Store the new secret"))
+                    .click();
+            page.locator("#verify").click();
+            page.locator("#verify-ok").waitFor();
+            shot(page, "verify-ok");
+
+            page.getByLabel("Device tags").check();
+            page.locator("#preview").click();
+            page.locator("#matched").waitFor();
+            var tags =
+                    page.locator("fieldset:has(legend:text('Device tags found in the tenant')) input[type=checkbox]");
+            assertThat(tags.count()).isPositive();
+            tags.first().check();
+            // The page reloads with the new preview; until then the old one (0 matched) is still shown.
+            page.waitForNavigation(() -> page.locator("#preview").click());
+            int matched =
+                    Integer.parseInt(page.locator("#matched").textContent().split(" ")[0]);
+            shot(page, "scope-preview-tag");
+            assertThat(matched).isBetween(2, 59);
+            page.locator("input[name=picked]").first().uncheck();
+            shot(page, "scope-preview");
+            page.locator("#save").click();
+            page.locator("text=Scope and schedule saved.").waitFor();
+            page.locator("#run-now").click();
+            page.waitForURL("**/projects/" + project + "/runs");
+            page.locator("tbody tr .run-state:text('succeeded')")
+                    .waitFor(new com.microsoft.playwright.Locator.WaitForOptions().setTimeout(60_000));
+            shot(page, "setup-run-done");
+            page.navigate(server.baseUrl + "/projects/" + project + "/assets");
+            assertThat(page.locator("h1").textContent()).contains("(" + (matched - 1) + ")");
+            shot(page, "setup-assets");
+        }
+    }
 }
