@@ -50,7 +50,8 @@ def get(path):
     t0 = time.perf_counter()
     with urllib.request.urlopen(req) as r:
         body = r.read()
-    return (time.perf_counter() - t0) * 1000, json.loads(body)
+    ms = (time.perf_counter() - t0) * 1000
+    return ms, (json.loads(body) if r.headers.get_content_type().endswith("json") else body)
 p = "/api/v1/projects/bench"
 _, first = get(p + "/assets?limit=100")
 ids = [a["id"] for a in get(p + "/assets?limit=1000&sort=id")[1]["items"]]
@@ -75,6 +76,16 @@ cases = {
     "finding list, open, pages 2-51 (cursor)": lambda i: p + "/findings?state=open&limit=100&cursor=" + fcursors[i % len(fcursors)],
     "finding list, critical, by cvss": lambda i: p + "/findings?state=open&severity=Critical&sort=-cvss&limit=100",
 }
+ui = "/projects/bench"
+pages = {
+    "page: asset list (50)": lambda i: ui + "/assets",
+    "page: asset list, next pages": lambda i: ui + "/assets?cursor=" + cursors[i % len(cursors)],
+    "page: asset detail, overview": lambda i: ui + "/assets/" + str(random.choice(ids)),
+    "page: asset detail, risk (Defender)": lambda i: ui + "/assets/" + str(random.choice(ids)) + "?tab=risk",
+    "page: findings (open, 50)": lambda i: ui + "/findings",
+    "page: dashboard": lambda i: ui,
+}
+cases.update(pages)
 for name, path in cases.items():
     for i in range(5):
         get(path(i))
