@@ -191,6 +191,14 @@ class UiIT {
             assertThat(page.locator("#run-" + live).getAttribute("hx-trigger")).isNull();
             shot(page, "sync-history");
 
+            assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Administration"))
+                            .count())
+                    .isZero();
+            assertThat(page.navigate(server.baseUrl + "/projects/" + project + "/admin")
+                            .status())
+                    .isEqualTo(403);
+            page.navigate(server.baseUrl + "/projects/" + project + "/connectors");
+            assertThat(page.locator("#add-connector").count()).isZero();
             // No edit or action control anywhere on these pages for a viewer, and the API refuses the writes.
             assertThat(page.locator("main form[method=post], main button[hx-post]")
                             .count())
@@ -272,6 +280,25 @@ class UiIT {
             page.navigate(server.baseUrl + "/projects/" + project + "/assets");
             assertThat(page.locator("h1").textContent()).contains("(" + (matched - 1) + ")");
             shot(page, "setup-assets");
+
+            // Administration: a token is shown once, then only its first characters; the audit log has the setup.
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Administration"))
+                    .click();
+            page.waitForURL("**/admin");
+            page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill("ci");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create token"))
+                    .click();
+            page.locator("#new-token").waitFor();
+            String token = page.locator("#new-token").textContent();
+            assertThat(token).startsWith("rmp_");
+            shot(page, "administration");
+            page.navigate(server.baseUrl + "/projects/" + project + "/admin");
+            assertThat(page.content()).doesNotContain(token).contains(token.substring(0, 10));
+            assertThat(page.locator("main").textContent())
+                    .contains("connector.create")
+                    .contains("connector.verify")
+                    .contains("run.start")
+                    .contains("token.create");
         }
     }
 }
