@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -35,7 +34,6 @@ public class ConnectorPages {
     private final ConnectorClients clients;
     private final dev.rampart.app.security.Audit audit;
     private final ApplicationEventPublisher events;
-    private final JdbcClient jdbc;
 
     public ConnectorPages(
             ConnectorService service,
@@ -47,23 +45,10 @@ public class ConnectorPages {
         this.clients = clients;
         this.audit = audit;
         this.events = events;
-        this.jdbc = JdbcClient.create(dataSource);
     }
 
     private void common(Caller caller, String project, Model model) {
         model.addAttribute("project", project);
-        model.addAttribute(
-                "projects",
-                caller.serverAdmin() && caller.tokenId() == null
-                        ? jdbc.sql("select key from project order by key")
-                                .query(String.class)
-                                .list()
-                        : jdbc.sql(
-                                        "select p.key from project p join membership m on m.project_id = p.id where m.user_id = ?"
-                                                + " order by p.key")
-                                .param(caller.userId())
-                                .query(String.class)
-                                .list());
         model.addAttribute("canEdit", caller.role() != null && caller.role().allows(Permission.EDIT_CONNECTOR));
         model.addAttribute("isAdmin", caller.role() == Role.ADMIN);
     }

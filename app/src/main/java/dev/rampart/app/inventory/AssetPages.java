@@ -23,10 +23,12 @@ import org.springframework.web.bind.annotation.RequestParam;
 @Controller
 public class AssetPages {
     private final InventoryController api;
+    private final dev.rampart.app.security.PageModel pages;
     private final JdbcClient jdbc;
 
-    public AssetPages(InventoryController api, DataSource dataSource) {
+    public AssetPages(InventoryController api, dev.rampart.app.security.PageModel pages, DataSource dataSource) {
         this.api = api;
+        this.pages = pages;
         this.jdbc = JdbcClient.create(dataSource);
     }
 
@@ -43,16 +45,7 @@ public class AssetPages {
     }
 
     List<String> projects(Caller caller) {
-        if (caller.serverAdmin() && caller.tokenId() == null) {
-            return jdbc.sql("select key from project order by key")
-                    .query(String.class)
-                    .list();
-        }
-        return jdbc.sql("select p.key from project p join membership m on m.project_id = p.id where m.user_id = ?"
-                        + " order by p.key")
-                .param(caller.userId())
-                .query(String.class)
-                .list();
+        return pages.projects(caller);
     }
 
     @GetMapping("/projects/{project}/assets")
@@ -75,7 +68,6 @@ public class AssetPages {
         Map<String, String> all = new LinkedHashMap<>(filters);
         CursorPage<Map<String, Object>> page = api.assets(caller, q, health, null, null, sort, cursor, 50, all);
         model.addAttribute("project", project);
-        model.addAttribute("projects", projects(caller));
         model.addAttribute("page", page);
         model.addAttribute("q", q);
         model.addAttribute("health", health);
@@ -113,7 +105,6 @@ public class AssetPages {
         Map<String, Object> asset = api.asset(caller, assetId);
         model.addAttribute("tab", tab);
         model.addAttribute("project", project);
-        model.addAttribute("projects", projects(caller));
         model.addAttribute("asset", asset);
         model.addAttribute(
                 "defender", defender(caller.requireProject(), assetId, asset).orElse(null));

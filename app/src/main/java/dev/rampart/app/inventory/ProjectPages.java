@@ -20,12 +20,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 @Controller
 public class ProjectPages {
     private final InventoryController api;
-    private final AssetPages assets;
     private final JdbcClient jdbc;
 
-    public ProjectPages(InventoryController api, AssetPages assets, DataSource dataSource) {
+    public ProjectPages(InventoryController api, DataSource dataSource) {
         this.api = api;
-        this.assets = assets;
         this.jdbc = JdbcClient.create(dataSource);
     }
 
@@ -38,7 +36,6 @@ public class ProjectPages {
 
     private void common(Caller caller, String project, Model model) {
         model.addAttribute("project", project);
-        model.addAttribute("projects", assets.projects(caller));
     }
 
     /** Open findings by severity and by exploitability, and when they were counted. */

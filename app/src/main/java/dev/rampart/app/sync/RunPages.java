@@ -64,19 +64,6 @@ public class RunPages {
         return new Row(r, Math.round(100f * i / (PHASES.size() - 1)));
     }
 
-    private List<String> projects(Caller caller) {
-        if (caller.serverAdmin() && caller.tokenId() == null) {
-            return jdbc.sql("select key from project order by key")
-                    .query(String.class)
-                    .list();
-        }
-        return jdbc.sql("select p.key from project p join membership m on m.project_id = p.id where m.user_id = ?"
-                        + " order by p.key")
-                .param(caller.userId())
-                .query(String.class)
-                .list();
-    }
-
     @GetMapping("/projects/{project}/runs")
     @Requires(Permission.READ)
     public String history(
@@ -85,7 +72,6 @@ public class RunPages {
         List<RunService.RunView> rows = runs.list(project, null, before, 51);
         CursorPage<RunService.RunView> page = CursorPage.of(rows, 50, r -> String.valueOf(r.id()));
         model.addAttribute("project", project);
-        model.addAttribute("projects", projects(caller));
         model.addAttribute("rows", page.items().stream().map(RunPages::row).toList());
         model.addAttribute("nextCursor", page.nextCursor());
         return "runs/history";

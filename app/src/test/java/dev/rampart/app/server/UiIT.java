@@ -41,6 +41,12 @@ class UiIT {
                                 "--disable-sync")));
     }
 
+    /** Clicks a button that submits a form and waits for the answer page (else the next step may act on the old one). */
+    @SuppressWarnings("deprecation")
+    static void submit(Page page, com.microsoft.playwright.Locator button) {
+        page.waitForNavigation(button::click);
+    }
+
     static void shot(Page page, String name) throws Exception {
         Files.createDirectories(SCREENSHOTS);
         page.screenshot(new Page.ScreenshotOptions()
@@ -244,33 +250,32 @@ class UiIT {
                     .click();
             page.waitForURL("**/connectors/*?created");
 
-            page.locator("#verify").click();
+            submit(page, page.locator("#verify"));
             page.locator("#sign-in-error").waitFor();
             assertThat(page.locator("#sign-in-error").textContent()).containsIgnoringCase("secret");
             shot(page, "verify-wrong-secret");
             page.getByLabel("Enter a new client secret").fill(server.sandbox.clientSecret());
-            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Store the new secret"))
-                    .click();
-            page.locator("#verify").click();
+            submit(page, page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Store the new secret")));
+            submit(page, page.locator("#verify"));
             page.locator("#verify-ok").waitFor();
             shot(page, "verify-ok");
 
             page.getByLabel("Device tags").check();
-            page.locator("#preview").click();
+            submit(page, page.locator("#preview"));
             page.locator("#matched").waitFor();
             var tags =
                     page.locator("fieldset:has(legend:text('Device tags found in the tenant')) input[type=checkbox]");
             assertThat(tags.count()).isPositive();
             tags.first().check();
             // The page reloads with the new preview; until then the old one (0 matched) is still shown.
-            page.waitForNavigation(() -> page.locator("#preview").click());
+            submit(page, page.locator("#preview"));
             int matched =
                     Integer.parseInt(page.locator("#matched").textContent().split(" ")[0]);
             shot(page, "scope-preview-tag");
             assertThat(matched).isBetween(2, 59);
             page.locator("input[name=picked]").first().uncheck();
             shot(page, "scope-preview");
-            page.locator("#save").click();
+            submit(page, page.locator("#save"));
             page.locator("text=Scope and schedule saved.").waitFor();
             page.locator("#run-now").click();
             page.waitForURL("**/projects/" + project + "/runs");
@@ -286,8 +291,7 @@ class UiIT {
                     .click();
             page.waitForURL("**/admin");
             page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill("ci");
-            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create token"))
-                    .click();
+            submit(page, page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create token")));
             page.locator("#new-token").waitFor();
             String token = page.locator("#new-token").textContent();
             assertThat(token).startsWith("rmp_");
