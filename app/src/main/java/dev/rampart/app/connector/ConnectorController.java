@@ -150,11 +150,7 @@ public class ConnectorController {
         Scope s = c.spec().scope();
         if (scope != null && !scope.isNull() && !(scope.isObject() && scope.isEmpty())) {
             List<String> problems = new ArrayList<>();
-            try {
-                s = Scope.parse(ConnectorService.JSON2.readTree(scope.toString()), "scope", problems);
-            } catch (java.io.IOException e) {
-                throw ApiProblem.badRequest("malformed-json", "the scope is not JSON");
-            }
+            s = Scope.parse(ConnectorService.json2(scope), "scope", problems);
             if (!problems.isEmpty()) {
                 throw ApiProblem.invalid(problems.stream()
                         .map(p -> new ApiProblem.FieldError("scope", p))

@@ -229,12 +229,12 @@ public class ConnectorPages {
             values.forEach(scope.putArray("values")::add);
         }
         try {
-            Scope s = Scope.parse(ConnectorService.JSON2.readTree(scope.toString()), "scope", new ArrayList<>());
+            Scope s = Scope.parse(ConnectorService.json2(scope), "scope", new ArrayList<>());
             JsonNode result = ConnectorService.JSON3.readTree(
                     ScopePreview.preview(clients.client(c), s, 500).toString());
             model.addAttribute("preview", result);
             model.addAttribute("previewScope", scope);
-        } catch (RuntimeException | java.io.IOException e) {
+        } catch (RuntimeException e) {
             model.addAttribute("errors", Map.of("scope", e.getMessage() == null ? e.toString() : e.getMessage()));
         }
         return page(caller, project, id, model);

@@ -251,7 +251,8 @@ public final class ConnectorService {
         }
     }
 
-    private static com.fasterxml.jackson.databind.JsonNode json2(JsonNode n) {
+    /** The same JSON as the client-side (Jackson 2) tree that Scope and ConnectorOptions read. */
+    static com.fasterxml.jackson.databind.JsonNode json2(JsonNode n) {
         try {
             return JSON2.readTree(n.toString());
         } catch (java.io.IOException e) {

@@ -120,8 +120,8 @@ public final class AccessInterceptor implements HandlerInterceptor {
 
     private void deny(RampartPrincipal p, String remote, Long projectId, HttpServletRequest request, String why) {
         audit.record(
-                p.tokenId() == null ? p.username() : p.username() + " (token " + p.tokenId() + ")",
-                p.tokenId() == null ? "user" : "token",
+                Caller.actor(p.username(), p.tokenId()),
+                Caller.actorKind(p.tokenId()),
                 remote,
                 projectId,
                 "http." + request.getMethod().toLowerCase(java.util.Locale.ROOT),

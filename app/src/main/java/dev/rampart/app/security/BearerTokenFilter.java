@@ -26,7 +26,8 @@ public final class BearerTokenFilter extends OncePerRequestFilter {
         this.audit = audit;
     }
 
-    static boolean hasBearer(HttpServletRequest request) {
+    /** Whether the request carries {@code Authorization: Bearer ...} (any case). */
+    public static boolean hasBearer(HttpServletRequest request) {
         String h = request.getHeader("Authorization");
         return h != null && h.regionMatches(true, 0, "Bearer ", 0, 7);
     }

@@ -16,10 +16,19 @@ public record Caller(
 
     /** The name the audit log records: the user, and the token's id when a token was used. */
     public String actor() {
-        return tokenId == null ? username : username + " (token " + tokenId + ")";
+        return actor(username, tokenId);
     }
 
     public String actorKind() {
+        return actorKind(tokenId);
+    }
+
+    /** How the audit log names a user, with the token when one was used. */
+    static String actor(String username, Long tokenId) {
+        return tokenId == null ? username : username + " (token " + tokenId + ")";
+    }
+
+    static String actorKind(Long tokenId) {
         return tokenId == null ? "user" : "token";
     }
 

@@ -94,9 +94,8 @@ public class SecurityConfig {
                 .httpBasic(b -> b.disable())
                 // CSRF protects the session cookie; a bearer token, or a request with no session at all, has none to
                 // abuse.
-                .csrf(c -> c.ignoringRequestMatchers(r -> r.getRequestedSessionId() == null
-                        || (r.getHeader("Authorization") != null
-                                && r.getHeader("Authorization").regionMatches(true, 0, "Bearer ", 0, 7))))
+                .csrf(c -> c.ignoringRequestMatchers(
+                        r -> r.getRequestedSessionId() == null || BearerTokenFilter.hasBearer(r)))
                 .exceptionHandling(e -> e.authenticationEntryPoint((request, response, ex) ->
                                 (api(request) ? problem : login).commence(request, response, ex))
                         .accessDeniedHandler(denied));
