@@ -8,7 +8,6 @@ import dev.rampart.app.security.ApiTokens;
 import dev.rampart.app.security.Role;
 import dev.rampart.app.security.Users;
 import dev.rampart.emulator.DefenderEmulator;
-import dev.rampart.emulator.fault.FaultRule;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -169,8 +168,7 @@ class ClusterIT {
         }
 
         // A slow import (its device list takes 20 s), killed with its node halfway.
-        sandbox.addFault(FaultRule.fromJson(new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree("{\"pathPattern\":\"/api/machines*\",\"kind\":\"delay\",\"delayMs\":20000,\"count\":1}")));
+        sandbox.addFault(TestServer.delay("/api/machines*", 20_000));
         long slow = createConnector(
                 ports.get(0), project, token, "slow", Instant.now().plusSeconds(3));
         await(

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.rampart.app.security.ApiTokens;
 import dev.rampart.app.security.Role;
 import dev.rampart.app.security.Users;
-import dev.rampart.emulator.fault.FaultRule;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -159,9 +158,7 @@ class ServerApiIT {
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         String c = "/api/v1/projects/" + project + "/connectors/"
                 + created.json().get("id").asLong();
-        server.sandbox.addFault(FaultRule.fromJson(new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree("{\"pathPattern\":\"/api/vulnerabilities*\",\"kind\":\"delay\",\"delayMs\":3000,"
-                        + "\"count\":1}")));
+        server.sandbox.addFault(TestServer.delay("/api/vulnerabilities*", 3000));
         var started = server.call("POST", c + "/runs", editor, null);
         assertThat(started.status()).isEqualTo(202);
         long run = started.json().get("id").asLong();
@@ -194,11 +191,7 @@ class ServerApiIT {
                 admin,
                 server.connectorBody("lists", server.sandbox.clientSecret()));
         String base = "/api/v1/projects/" + project;
-        long run = server.call(
-                        "POST", base + "/connectors/" + created.json().get("id").asLong() + "/runs", admin, null)
-                .json()
-                .get("id")
-                .asLong();
+        long run = server.startRun(project, created.json().get("id").asLong(), admin);
         assertThat(server.awaitRun(project, run, admin).get("state").asString()).isEqualTo("succeeded");
         for (String sort : new String[] {"name", "-name", "firstSeen", "-id", "os"}) {
             Set<Long> seen = new HashSet<>();
@@ -373,8 +366,7 @@ class ServerApiIT {
                 server.connectorBody("switched", server.sandbox.clientSecret()));
         long id = created.json().get("id").asLong();
         String c = "/api/v1/projects/" + project + "/connectors/" + id;
-        long run =
-                server.call("POST", c + "/runs", admin, null).json().get("id").asLong();
+        long run = server.startRun(project, id, admin);
         assertThat(server.awaitRun(project, run, admin).get("state").asString()).isEqualTo("succeeded");
         String profiles = "select count(*) from profile where connector_id = ?";
         assertThat(server.jdbc.sql(profiles).param(id).query(Long.class).single())

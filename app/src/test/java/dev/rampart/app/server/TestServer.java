@@ -162,6 +162,24 @@ final class TestServer {
         return o.toString();
     }
 
+    /** Starts a run of a connector through the API and returns its id. */
+    long startRun(String project, long connectorId, String token) {
+        return call("POST", "/api/v1/projects/" + project + "/connectors/" + connectorId + "/runs", token, null)
+                .json()
+                .get("id")
+                .asLong();
+    }
+
+    /** Slows the sandbox's next answer on a path, so that a run can be seen (or killed) while it goes. */
+    static dev.rampart.emulator.fault.FaultRule delay(String pathPattern, long ms) {
+        return dev.rampart.emulator.fault.FaultRule.fromJson(new com.fasterxml.jackson.databind.ObjectMapper()
+                .createObjectNode()
+                .put("pathPattern", pathPattern)
+                .put("kind", "delay")
+                .put("delayMs", ms)
+                .put("count", 1));
+    }
+
     /** Waits until a run is no longer running and returns it. */
     JsonNode awaitRun(String project, long runId, String token) {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();

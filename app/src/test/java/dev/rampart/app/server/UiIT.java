@@ -66,15 +66,7 @@ class UiIT {
                 "/api/v1/projects/" + project + "/connectors",
                 admin,
                 server.connectorBody("ui", server.sandbox.clientSecret()));
-        long run = server.call(
-                        "POST",
-                        "/api/v1/projects/" + project + "/connectors/"
-                                + created.json().get("id").asLong() + "/runs",
-                        admin,
-                        null)
-                .json()
-                .get("id")
-                .asLong();
+        long run = server.startRun(project, created.json().get("id").asLong(), admin);
         assertThat(server.awaitRun(project, run, admin).get("state").asString()).isEqualTo("succeeded");
         String name = TestServer.unique("viewer-");
         Users users = server.context.getBean(Users.class);
@@ -174,19 +166,8 @@ class UiIT {
             shot(page, "findings");
 
             // Live progress: a run whose Defender reads are slowed shows as running, then turns succeeded in place.
-            server.sandbox.addFault(
-                    dev.rampart.emulator.fault.FaultRule.fromJson(new com.fasterxml.jackson.databind.ObjectMapper()
-                            .readTree("{\"pathPattern\":\"/api/vulnerabilities*\",\"kind\":\"delay\","
-                                    + "\"delayMs\":4000,\"count\":1}")));
-            long live = server.call(
-                            "POST",
-                            "/api/v1/projects/" + project + "/connectors/"
-                                    + created.json().get("id").asLong() + "/runs",
-                            admin,
-                            null)
-                    .json()
-                    .get("id")
-                    .asLong();
+            server.sandbox.addFault(TestServer.delay("/api/vulnerabilities*", 4000));
+            long live = server.startRun(project, created.json().get("id").asLong(), admin);
             page.navigate(server.baseUrl + "/projects/" + project + "/runs");
             var row = page.locator("#run-" + live);
             assertThat(row.locator(".run-state").textContent()).isEqualTo("running");
