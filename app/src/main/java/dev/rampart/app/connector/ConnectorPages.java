@@ -293,11 +293,67 @@ public class ConnectorPages {
         return page(caller, project, id, model);
     }
 
+    /**
+     * F15: disabling stops imports and removes the profiles the connector made; its assets stay. Enabling restores
+     * them. The page asks for confirmation first.
+     */
+    @PostMapping("/projects/{project}/connectors/{id}/enabled")
+    @Requires(Permission.EDIT_CONNECTOR)
+    public String setEnabled(
+            Caller caller,
+            @PathVariable String project,
+            @PathVariable long id,
+            @RequestParam boolean enabled,
+            Model model) {
+        ConnectorService.ConnectorView v =
+                service.view(project, id).orElseThrow(() -> ApiProblem.notFound("no connector " + id));
+        try {
+            service.update(
+                    project, id, request(v, null, v.scope(), v.schedule(), enabled), caller.role() == Role.ADMIN, null);
+            audit.record(
+                    caller,
+                    "connector.update",
+                    "connector " + id,
+                    "success",
+                    Map.of("fields", List.of("enabled"), "via", "ui"));
+            events.publishEvent(new ConnectorChanged(id));
+            model.addAttribute(
+                    "saved",
+                    enabled
+                            ? "Connector enabled: its schedule runs again and its profiles are back."
+                            : "Connector disabled: no import runs, its profiles are removed, its assets stay.");
+        } catch (ApiProblem e) {
+            model.addAttribute("errors", errors(e));
+        }
+        return page(caller, project, id, model);
+    }
+
+    /** Deletes the connector with what it imported (assets no other source reports); the page asks first. */
+    @PostMapping("/projects/{project}/connectors/{id}/delete")
+    @Requires(Permission.EDIT_CONNECTOR)
+    public String delete(Caller caller, @PathVariable String project, @PathVariable long id) {
+        if (!service.delete(project, id)) {
+            throw ApiProblem.notFound("no connector " + id);
+        }
+        audit.record(caller, "connector.delete", "connector " + id, "success", Map.of("via", "ui"));
+        events.publishEvent(new ConnectorChanged(id));
+        return "redirect:/projects/" + project + "/connectors?deleted";
+    }
+
     private static ConnectorService.ConnectorRequest request(
             ConnectorService.ConnectorView v,
             ConnectorService.CredentialInput credential,
             JsonNode scope,
             ConnectorService.Schedule schedule) {
+        return request(v, credential, scope, schedule, v.enabled());
+    }
+
+    private static ConnectorService.ConnectorRequest request(
+            ConnectorService.ConnectorView v,
+            ConnectorService.CredentialInput credential,
+            JsonNode scope,
+            ConnectorService.Schedule schedule,
+            boolean enabled) {
         return new ConnectorService.ConnectorRequest(
                 v.name(),
                 v.description(),
@@ -309,7 +365,7 @@ public class ConnectorPages {
                 v.sandbox() ? v.baseUrl() : null,
                 scope,
                 v.options(),
-                v.enabled(),
+                enabled,
                 schedule);
     }
 

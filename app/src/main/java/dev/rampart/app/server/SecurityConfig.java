@@ -62,8 +62,14 @@ public class SecurityConfig {
                 "Unauthenticated",
                 "sign in, or send an API token as 'Authorization: Bearer <token>'");
         AuthenticationEntryPoint login = new LoginUrlAuthenticationEntryPoint("/login");
-        AccessDeniedHandler denied = (request, response, e) ->
+        // The API answers a problem; a page gets the error page (Boot's /error renders templates/error.html).
+        AccessDeniedHandler denied = (request, response, e) -> {
+            if (api(request)) {
                 Problems.write(response, HttpStatus.FORBIDDEN, "forbidden", "Forbidden", "you may not do this");
+            } else {
+                response.sendError(HttpStatus.FORBIDDEN.value());
+            }
+        };
         http.authorizeHttpRequests(a -> {
                     // A streamed export (async dispatch) or an error page was authorized on its first dispatch.
                     a.dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR)
@@ -84,8 +90,9 @@ public class SecurityConfig {
                         a.requestMatchers("/actuator/prometheus").permitAll();
                     }
                     a.requestMatchers("/actuator/**").hasAuthority("SERVER_ADMIN");
-                    a.requestMatchers("/css/**", "/webjars/**").permitAll();
-                    a.requestMatchers("/api/**", "/", "/projects/**").authenticated();
+                    a.requestMatchers("/css/**", "/js/**", "/webjars/**").permitAll();
+                    a.requestMatchers("/api/**", "/", "/projects/**", "/admin", "/admin/**")
+                            .authenticated();
                     a.anyRequest().denyAll();
                 })
                 .addFilterBefore(new BearerTokenFilter(tokens, audit), UsernamePasswordAuthenticationFilter.class)

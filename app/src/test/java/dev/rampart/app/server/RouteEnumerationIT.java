@@ -117,8 +117,14 @@ class RouteEnumerationIT {
                     if (s != expected) {
                         problems.add(r + " answered " + who.name() + " with " + s + " instead of " + expected
                                 + " (needs " + p + ")");
-                    } else if (s != 302 && !response.contentType().startsWith("application/problem+json")) {
+                    } else if (s != 302 && !page && !response.contentType().startsWith("application/problem+json")) {
                         problems.add(r + " refused " + who.name() + " without a problem document");
+                    } else if (s != 302
+                            && page
+                            && !(response.contentType().startsWith("text/html")
+                                    && response.body().contains("id=\"error-sentence\""))) {
+                        // A page's refusal is the error page with a sentence, not the API's problem JSON.
+                        problems.add(r + " refused " + who.name() + " without the error page");
                     }
                 }
             }
