@@ -87,33 +87,37 @@ public class ProjectController {
         return Map.of("items", items);
     }
 
-    @PostMapping("/api/v1/projects")
-    @Requires(Permission.SERVER_ADMIN)
-    public ResponseEntity<ProjectView> create(@RequestBody ProjectRequest r, Caller caller) {
-        if (r == null) {
-            throw ApiProblem.badRequest("malformed-json", "the body is missing");
-        }
+    /**
+     * What is wrong with a new project's key and name (a null name means "named after its key"), one error per field;
+     * empty when nothing is. The API and the server administration page apply the same rules.
+     */
+    public static List<ApiProblem.FieldError> problems(String key, String name) {
         List<ApiProblem.FieldError> errors = new java.util.ArrayList<>();
-        if (r.key() == null || !KEY.matcher(r.key()).matches()) {
+        if (key == null || !KEY.matcher(key).matches()) {
             errors.add(new ApiProblem.FieldError(
                     "key",
                     "is required: 1 to 63 lower-case letters, digits, '-' or '_',"
                             + " starting with a letter or digit"));
         }
-        if (r.name() != null && (r.name().isBlank() || r.name().length() > 200)) {
+        if (name != null && (name.isBlank() || name.length() > 200)) {
             errors.add(new ApiProblem.FieldError("name", "1 to 200 characters"));
         }
-        if (!errors.isEmpty()) {
-            throw ApiProblem.invalid(errors);
-        }
+        return errors;
+    }
+
+    /**
+     * Creates a project that passed {@link #problems} and audits it ({@code project.create}) with these details; empty
+     * when a project with this key exists already.
+     */
+    public java.util.Optional<ProjectView> create(String key, String name, Caller caller, Map<String, ?> details) {
         int inserted = jdbc.sql("insert into project (key, name) values (?, ?) on conflict (key) do nothing")
-                .params(r.key(), r.name() == null ? r.key() : r.name().trim())
+                .params(key, name == null ? key : name.trim())
                 .update();
         if (inserted == 0) {
-            throw ApiProblem.conflict("already-exists", "a project with key '" + r.key() + "' exists");
+            return java.util.Optional.empty();
         }
         ProjectView v = jdbc.sql(SELECT + " where p.key = ?")
-                .param(r.key())
+                .param(key)
                 .query(ProjectController::row)
                 .single();
         audit.record(
@@ -122,9 +126,25 @@ public class ProjectController {
                 caller.remoteAddr(),
                 v.id(),
                 "project.create",
-                r.key(),
+                key,
                 "success",
-                Map.of());
+                details);
+        return java.util.Optional.of(v);
+    }
+
+    @PostMapping("/api/v1/projects")
+    @Requires(Permission.SERVER_ADMIN)
+    public ResponseEntity<ProjectView> create(@RequestBody ProjectRequest r, Caller caller) {
+        if (r == null) {
+            throw ApiProblem.badRequest("malformed-json", "the body is missing");
+        }
+        List<ApiProblem.FieldError> errors = problems(r.key(), r.name());
+        if (!errors.isEmpty()) {
+            throw ApiProblem.invalid(errors);
+        }
+        ProjectView v = create(r.key(), r.name(), caller, Map.of())
+                .orElseThrow(
+                        () -> ApiProblem.conflict("already-exists", "a project with key '" + r.key() + "' exists"));
         return ResponseEntity.status(HttpStatus.CREATED).body(v);
     }
 

@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -23,7 +22,6 @@ import org.springframework.web.bind.annotation.RestController;
 /** Users, project memberships, API tokens and the audit log (F23). */
 @RestController
 public class AccountController {
-    private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._@-]{1,128}");
     /** The longest a token may live. */
     static final Duration MAX_TOKEN_LIFE = Duration.ofDays(366);
 
@@ -114,7 +112,7 @@ public class AccountController {
         if (r == null) {
             throw ApiProblem.badRequest("malformed-json", "the body is missing");
         }
-        if (r.username() == null || !USERNAME.matcher(r.username()).matches()) {
+        if (r.username() == null || !Users.USERNAME.matcher(r.username()).matches()) {
             errors.add(new ApiProblem.FieldError(
                     "username", "is required: 1 to 128 letters, digits, '.', '_', '@' or '-'"));
         }

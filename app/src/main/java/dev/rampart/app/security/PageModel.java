@@ -7,7 +7,10 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.WebRequest;
 
-/** For every page: what the caller may do in the page's project, so templates show only the controls it allows. */
+/**
+ * For every page: what the caller may do in the page's project, and whether they administer the server, so templates
+ * show only the controls it allows.
+ */
 @ControllerAdvice(annotations = Controller.class)
 public class PageModel {
     private final org.springframework.jdbc.core.simple.JdbcClient jdbc;
@@ -26,6 +29,8 @@ public class PageModel {
             model.addAttribute("projectAdmin", caller.role().allows(Permission.PROJECT_ADMIN));
         }
         model.addAttribute("projects", projects(caller));
+        // The server administration page takes a signed-in server admin, so the header links to it only for one.
+        model.addAttribute("serverAdmin", caller.serverAdmin() && caller.tokenId() == null);
     }
 
     /** The projects the caller may switch to: all for a signed-in server admin, else their memberships. */

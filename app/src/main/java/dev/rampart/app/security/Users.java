@@ -22,6 +22,8 @@ public final class Users {
     public static final Duration LOCK_FOR = Duration.ofMinutes(15);
     /** NIST SP 800-63B: at least 8 characters; Rampart asks for 12 since its users hold tenant-wide data. */
     public static final int MIN_PASSWORD = 12;
+    /** A user name: what the app_user table's check allows. */
+    public static final java.util.regex.Pattern USERNAME = java.util.regex.Pattern.compile("[A-Za-z0-9._@-]{1,128}");
 
     private static final PasswordEncoder ENCODER = PasswordEncoderFactories.createDelegatingPasswordEncoder();
     /** Compared against when the user does not exist, so that an unknown name takes as long as a wrong password. */
