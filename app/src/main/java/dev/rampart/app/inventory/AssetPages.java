@@ -25,11 +25,19 @@ public class AssetPages {
     private final InventoryController api;
     private final dev.rampart.app.security.PageModel pages;
     private final JdbcClient jdbc;
+    private final SavedFilters savedFilters;
+    private final dev.rampart.app.security.Audit audit;
 
-    public AssetPages(InventoryController api, dev.rampart.app.security.PageModel pages, DataSource dataSource) {
+    public AssetPages(
+            InventoryController api,
+            dev.rampart.app.security.PageModel pages,
+            DataSource dataSource,
+            dev.rampart.app.security.Audit audit) {
         this.api = api;
         this.pages = pages;
         this.jdbc = JdbcClient.create(dataSource);
+        this.savedFilters = new SavedFilters(jdbc);
+        this.audit = audit;
     }
 
     /** Home: the caller's first project's assets, or a page saying there is none. */
@@ -48,37 +56,142 @@ public class AssetPages {
         return pages.projects(caller);
     }
 
+    /** The asset list's filters that a URL (and a saved filter) carries; {@code meta.<key>} as well. */
+    static final List<String> FILTERS = List.of("q", "health", "active", "os", "sort");
+
+    /** The asset list's filters of a request: the known ones and every non-blank {@code meta.<key>}, in order. */
+    static Map<String, String> filters(Map<String, String> params) {
+        Map<String, String> f = new LinkedHashMap<>();
+        params.forEach((k, v) -> {
+            if ((FILTERS.contains(k) || k.startsWith("meta.")) && v != null && !v.isBlank()) {
+                f.put(k, v.trim());
+            }
+        });
+        return f;
+    }
+
+    static String query(Map<String, String> filters) {
+        StringBuilder q = new StringBuilder();
+        filters.forEach((k, v) -> q.append(q.isEmpty() ? "" : "&")
+                .append(java.net.URLEncoder.encode(k, java.nio.charset.StandardCharsets.UTF_8))
+                .append('=')
+                .append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8)));
+        return q.toString();
+    }
+
+    /**
+     * The asset list: search, health, active, OS and any metadata key ({@code meta.<key>=<value>}, the API's filter),
+     * sorted and paged on the server; the caller's saved filters beside it. A new metadata filter comes as
+     * {@code metaKey}/{@code metaValue} and is turned into a {@code meta.<key>} address, so every filter is a link.
+     */
     @GetMapping("/projects/{project}/assets")
     @Requires(Permission.READ)
     public String list(
             Caller caller,
             @PathVariable String project,
-            @RequestParam(required = false) String q,
-            @RequestParam(required = false) String health,
-            @RequestParam(required = false) String sort,
             @RequestParam(required = false) String cursor,
+            @RequestParam(required = false) String metaKey,
+            @RequestParam(required = false) String metaValue,
+            @RequestParam Map<String, String> params,
             Model model) {
-        Map<String, String> filters = new LinkedHashMap<>();
-        if (q != null && !q.isBlank()) {
-            filters.put("q", q);
+        Map<String, String> filters = filters(params);
+        if (metaKey != null && !metaKey.isBlank() && metaValue != null && !metaValue.isBlank()) {
+            filters.put("meta." + metaKey.trim(), metaValue.trim());
+            return "redirect:/projects/" + project + "/assets?" + query(filters);
         }
-        if (health != null && !health.isBlank()) {
-            filters.put("health", health);
-        }
-        Map<String, String> all = new LinkedHashMap<>(filters);
-        CursorPage<Map<String, Object>> page = api.assets(caller, q, health, null, null, sort, cursor, 50, all);
+        Boolean active = filters.containsKey("active") ? Boolean.valueOf(filters.get("active")) : null;
+        Map<String, String> apiFilters = new LinkedHashMap<>(filters);
+        apiFilters.remove("sort");
+        CursorPage<Map<String, Object>> page = api.assets(
+                caller,
+                filters.get("q"),
+                filters.get("health"),
+                active,
+                filters.get("os"),
+                filters.get("sort"),
+                cursor,
+                50,
+                apiFilters);
+        long p = caller.requireProject();
         model.addAttribute("project", project);
         model.addAttribute("page", page);
-        model.addAttribute("q", q);
-        model.addAttribute("health", health);
-        model.addAttribute("sort", sort == null ? "name" : sort);
+        model.addAttribute("f", filters);
+        model.addAttribute("sort", filters.getOrDefault("sort", "name"));
+        Map<String, String> meta = new LinkedHashMap<>();
+        filters.forEach((k, v) -> {
+            if (k.startsWith("meta.")) {
+                meta.put(k, v);
+            }
+        });
+        model.addAttribute("meta", meta);
+        model.addAttribute("query", query(filters));
+        model.addAttribute(
+                "next",
+                page.nextCursor() == null
+                        ? null
+                        : "/projects/" + project + "/assets?" + query(with(filters, "cursor", page.nextCursor())));
+        model.addAttribute(
+                "osNames",
+                jdbc.sql("select name from profile where project_id = ? and kind = 'OS' order by name")
+                        .param(p)
+                        .query(String.class)
+                        .list());
+        // The metadata keys offered: those of the newest assets (cheap at any size; any key can be typed).
+        model.addAttribute(
+                "metaKeys",
+                jdbc.sql(
+                                """
+                        select distinct k from (select metadata from asset where project_id = ? order by id desc
+                         limit 200) a, jsonb_object_keys(a.metadata) k order by k
+                        """)
+                        .param(p)
+                        .query(String.class)
+                        .list());
+        model.addAttribute("saved", savedFilters.list(p, caller.userId()));
         model.addAttribute(
                 "total",
                 jdbc.sql("select count(*) from asset where project_id = ?")
-                        .param(caller.requireProject())
+                        .param(p)
                         .query(Long.class)
                         .single());
         return "assets/list";
+    }
+
+    private static Map<String, String> with(Map<String, String> m, String k, String v) {
+        Map<String, String> c = new LinkedHashMap<>(m);
+        c.put(k, v);
+        return c;
+    }
+
+    /** Saves the current filters under a name for this user (replacing a filter of the same name). */
+    @org.springframework.web.bind.annotation.PostMapping("/projects/{project}/assets/saved-filters")
+    @Requires(Permission.READ)
+    public String saveFilter(
+            Caller caller,
+            @PathVariable String project,
+            @RequestParam String name,
+            @RequestParam Map<String, String> params,
+            org.springframework.web.servlet.mvc.support.RedirectAttributes redirect) {
+        Map<String, String> filters = filters(params);
+        String n = name.trim();
+        if (n.isEmpty() || n.length() > 100) {
+            redirect.addFlashAttribute("filterError", "Give the filter a name of 1 to 100 characters.");
+        } else {
+            savedFilters.save(caller.requireProject(), caller.userId(), n, query(filters));
+            audit.record(caller, "filter.save", "saved filter " + n, "success", Map.of("list", "assets"));
+            redirect.addFlashAttribute("filterSaved", "Saved as '" + n + "'.");
+        }
+        return "redirect:/projects/" + project + "/assets" + (filters.isEmpty() ? "" : "?" + query(filters));
+    }
+
+    @org.springframework.web.bind.annotation.PostMapping("/projects/{project}/assets/saved-filters/{id}/delete")
+    @Requires(Permission.READ)
+    public String deleteFilter(Caller caller, @PathVariable String project, @PathVariable long id) {
+        if (!savedFilters.delete(caller.requireProject(), caller.userId(), id)) {
+            throw dev.rampart.app.web.ApiProblem.notFound("you have no saved filter " + id);
+        }
+        audit.record(caller, "filter.delete", "saved filter " + id, "success", Map.of("list", "assets"));
+        return "redirect:/projects/" + project + "/assets";
     }
 
     /** What the Defender sub-tab shows, with the portal links. */

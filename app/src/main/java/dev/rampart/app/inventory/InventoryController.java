@@ -371,7 +371,8 @@ public class InventoryController {
             select al.id, al.alert_id as "alertId", al.asset_id as "assetId", al.title, al.severity, al.status,
                    al.category, al.classification, al.determination, al.detection_source as "detectionSource",
                    al.created_at as "createdAt", al.last_update_at as "lastUpdateAt", al.resolved_at as "resolvedAt",
-                   al.evidence_summary as "evidenceSummary"
+                   al.evidence_summary as "evidenceSummary",
+                   (select a.name from asset a where a.id = al.asset_id) as "assetName"
               from alert al
             """;
 
@@ -435,7 +436,8 @@ public class InventoryController {
                         """
                         select t.id, t.asset_id as "assetId", t.title, t.state, t.created_at as "createdAt",
                                t.closed_at as "closedAt", t.times_reopened as "timesReopened",
-                               (select count(*) from ticket_finding tf where tf.ticket_id = t.id) as findings
+                               (select count(*) from ticket_finding tf where tf.ticket_id = t.id) as findings,
+                               (select a.name from asset a where a.id = t.asset_id) as "assetName"
                           from ticket t
                         """,
                         Map.of("id", id("t.id"), "createdAt", time("t.created_at")),
@@ -462,7 +464,7 @@ public class InventoryController {
                         """
                         select e.id, e.run_id as "runId", e.at, e.type, e.asset_id as "assetId",
                                e.finding_id as "findingId", e.alert_id as "alertId", e.ticket_id as "ticketId",
-                               e.details
+                               e.details, (select a.name from asset a where a.id = e.asset_id) as "assetName"
                           from change_event e
                         """,
                         Map.of("id", id("e.id")),

@@ -78,6 +78,37 @@ public class ProjectPages {
                 .toList();
     }
 
+    /** One bar of the open-findings chart: a run, the open findings after it, and where the bar goes in the SVG. */
+    public record Bar(long runId, java.time.OffsetDateTime at, long open, int x, int y, int width, int height) {}
+
+    static final int CHART_WIDTH = 600;
+    static final int CHART_HEIGHT = 140;
+
+    /** Open findings after each of the last 20 successful runs (recorded by the run as it applied), oldest first. */
+    List<Bar> trend(long projectId) {
+        record Point(long runId, java.time.OffsetDateTime at, long open) {}
+        List<Point> points = new java.util.ArrayList<>(jdbc.sql(
+                        """
+                        select id, finished_at, (counts->>'openFindings')::bigint from sync_run
+                         where project_id = ? and state = 'succeeded' and counts->>'openFindings' is not null
+                         order by id desc limit 20
+                        """)
+                .param(projectId)
+                .query((rs, n) ->
+                        new Point(rs.getLong(1), rs.getObject(2, java.time.OffsetDateTime.class), rs.getLong(3)))
+                .list());
+        java.util.Collections.reverse(points);
+        long max = Math.max(1, points.stream().mapToLong(Point::open).max().orElse(1));
+        int slot = points.isEmpty() ? CHART_WIDTH : CHART_WIDTH / points.size();
+        List<Bar> bars = new java.util.ArrayList<>();
+        for (int i = 0; i < points.size(); i++) {
+            Point pt = points.get(i);
+            int h = (int) Math.max(pt.open() > 0 ? 2 : 0, Math.round((double) pt.open() / max * CHART_HEIGHT));
+            bars.add(new Bar(pt.runId(), pt.at(), pt.open(), i * slot + 2, CHART_HEIGHT - h, Math.max(2, slot - 4), h));
+        }
+        return bars;
+    }
+
     /** Assets by health and by exposure, open findings by severity and exploitability, the last runs, expiring keys. */
     @GetMapping("/projects/{project}")
     @Requires(Permission.READ)
@@ -99,7 +130,8 @@ public class ProjectPages {
         Findings f = findingCounts(p);
         model.addAttribute("bySeverity", f.bySeverity());
         model.addAttribute("byExploitability", f.byExploitability());
-        model.addAttribute("countedAt", f.at());
+        model.addAttribute("countedAt", f.at().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        model.addAttribute("trend", trend(p));
         model.addAttribute(
                 "runs",
                 rows(

@@ -361,6 +361,13 @@ public final class SyncEngine {
             summary.put(
                     "assets",
                     tx.sql("select count(*) from run_map").query(Long.class).single());
+            // The project's open findings once this run applied: the dashboard charts them over the last runs.
+            summary.put(
+                    "openFindings",
+                    tx.sql("select count(*) from finding where project_id = ? and state = 'open'")
+                            .param(ctx.projectId())
+                            .query(Long.class)
+                            .single());
             summary.put("state", "succeeded");
             summary.put(
                     "durationMs", Duration.ofNanos(System.nanoTime() - started).toMillis());
