@@ -84,6 +84,12 @@ pages = {
     "page: asset detail, risk (Defender)": lambda i: ui + "/assets/" + str(random.choice(ids)) + "?tab=risk",
     "page: findings (open, 50)": lambda i: ui + "/findings",
     "page: dashboard": lambda i: ui,
+    "page: asset list, metadata filter": lambda i: ui + "/assets?meta.exposureLevel=High",
+    "page: vulnerabilities (50)": lambda i: ui + "/vulnerabilities",
+    "page: software (50)": lambda i: ui + "/software",
+    "page: alerts (50)": lambda i: ui + "/alerts",
+    "page: tickets (50)": lambda i: ui + "/tickets",
+    "page: changes (50)": lambda i: ui + "/events",
 }
 cases.update(pages)
 for name, path in cases.items():

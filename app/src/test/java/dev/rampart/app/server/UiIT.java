@@ -178,7 +178,11 @@ class UiIT {
             assertThat(page.locator("#run-" + live).getAttribute("hx-trigger")).isNull();
             shot(page, "sync-history");
 
-            assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Administration"))
+            assertThat(page.getByRole(
+                                    AriaRole.LINK,
+                                    new Page.GetByRoleOptions()
+                                            .setName("Administration")
+                                            .setExact(true))
                             .count())
                     .isZero();
             assertThat(page.navigate(server.baseUrl + "/projects/" + project + "/admin")
@@ -268,7 +272,11 @@ class UiIT {
             shot(page, "setup-assets");
 
             // Administration: a token is shown once, then only its first characters; the audit log has the setup.
-            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Administration"))
+            page.getByRole(
+                            AriaRole.LINK,
+                            new Page.GetByRoleOptions()
+                                    .setName("Administration")
+                                    .setExact(true))
                     .click();
             page.waitForURL("**/admin");
             page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill("ci");

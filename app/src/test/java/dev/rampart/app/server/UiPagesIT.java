@@ -1,0 +1,297 @@
+package dev.rampart.app.server;
+
+import static dev.rampart.app.server.UiIT.launch;
+import static dev.rampart.app.server.UiIT.shot;
+import static dev.rampart.app.server.UiIT.submit;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.deque.html.axecore.playwright.AxeBuilder;
+import com.deque.html.axecore.results.Rule;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.Response;
+import com.microsoft.playwright.options.AriaRole;
+import dev.rampart.app.security.Role;
+import dev.rampart.app.security.Users;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Every page of the web UI in Debian's Chromium: each one passes Deque's axe-core check (WCAG 2 A and AA, no serious or
+ * critical violation) and is captured under target/screenshots, also at phone width; then the asset list's metadata
+ * and saved filters, a connector disabled and deleted through its confirmations, and the error pages.
+ */
+class UiPagesIT {
+    private static final TestServer server = TestServer.get();
+    private static String project;
+    private static String admin;
+    private static long connector;
+    private static Playwright pw;
+    private static Browser browser;
+
+    @BeforeAll
+    static void populate() {
+        Assumptions.assumeTrue(
+                Files.isExecutable(UiIT.CHROMIUM) || "true".equals(System.getenv("CI")),
+                "Debian's chromium is not installed (.ci/run installs it)");
+        project = TestServer.unique("pages-");
+        admin = server.token(project, Role.ADMIN);
+        connector = server.call(
+                        "POST",
+                        "/api/v1/projects/" + project + "/connectors",
+                        admin,
+                        server.connectorBody("pages", server.sandbox.clientSecret()))
+                .json()
+                .get("id")
+                .asLong();
+        for (int i = 0; i < 2; i++) { // two runs: the dashboard's chart has two bars
+            long run = server.startRun(project, connector, admin);
+            assertThat(server.awaitRun(project, run, admin).get("state").asString())
+                    .isEqualTo("succeeded");
+        }
+        pw = Playwright.create();
+        browser = launch(pw);
+    }
+
+    @AfterAll
+    static void close() {
+        if (pw != null) {
+            pw.close();
+        }
+    }
+
+    /** A new browser context signed in as a new user with the given role in the project (or a server admin). */
+    static Page signedIn(Role role, boolean serverAdmin) {
+        String name = TestServer.unique("ui-" + (serverAdmin ? "root" : role.key()) + "-");
+        Users users = server.context.getBean(Users.class);
+        Users.User u = users.create(name, null, "page passphrase 1", serverAdmin);
+        if (!serverAdmin) {
+            users.setMembership(u.id(), server.project(project), role);
+        }
+        BrowserContext context = browser.newContext();
+        Page page = context.newPage();
+        page.navigate(server.baseUrl + "/login");
+        page.getByLabel("User name").fill(name);
+        page.getByLabel("Password").fill("page passphrase 1");
+        submit(page, page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")));
+        return page;
+    }
+
+    /** The serious and critical axe-core violations of the page, one line each (rule, help, first element). */
+    static List<String> violations(Page page) {
+        List<String> found = new ArrayList<>();
+        for (Rule r : new AxeBuilder(page)
+                .withTags(List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa"))
+                .analyze()
+                .getViolations()) {
+            if ("serious".equals(r.getImpact()) || "critical".equals(r.getImpact())) {
+                found.add(r.getId() + " (" + r.getHelp() + "): "
+                        + r.getNodes().stream().map(n -> n.getHtml()).limit(3).toList());
+            }
+        }
+        return found;
+    }
+
+    @Test
+    void everyPageShouldPassTheAccessibilityCheckAndBeCaptured() throws Exception {
+        String p = "/projects/" + project;
+        JsonNode asset = server.call("GET", "/api/v1" + p + "/assets?limit=1&sort=name", admin, null)
+                .json()
+                .get("items")
+                .get(0);
+        String cve = server.call("GET", "/api/v1" + p + "/vulnerabilities?limit=1", admin, null)
+                .json()
+                .get("items")
+                .get(0)
+                .get("cveId")
+                .asString();
+        long assetId = asset.get("id").asLong();
+        Map<String, String> pages = new LinkedHashMap<>();
+        pages.put("dashboard", p);
+        pages.put("assets-list", p + "/assets");
+        for (String tab :
+                List.of("overview", "findings", "software", "alerts", "users", "profiles", "sources", "risk")) {
+            pages.put("asset-" + tab, p + "/assets/" + assetId + "?tab=" + tab);
+        }
+        pages.put("vulnerabilities", p + "/vulnerabilities");
+        pages.put("vulnerability", p + "/vulnerabilities/" + cve);
+        pages.put("findings", p + "/findings");
+        pages.put("software", p + "/software");
+        pages.put("alerts", p + "/alerts");
+        pages.put("profiles", p + "/profiles");
+        pages.put("tickets", p + "/tickets");
+        pages.put("changes", p + "/events");
+        pages.put("sync-history", p + "/runs");
+        pages.put("connectors", p + "/connectors");
+        pages.put("connector-new", p + "/connectors/new");
+        pages.put("connector", p + "/connectors/" + connector);
+        pages.put("administration", p + "/admin");
+        pages.put("server-administration", "/admin");
+        pages.put("error-not-found", p + "/connectors/987654321");
+
+        Page page = signedIn(Role.ADMIN, true);
+        Map<String, List<String>> failures = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : pages.entrySet()) {
+            Response r = page.navigate(server.baseUrl + e.getValue());
+            assertThat(r.status()).as(e.getValue()).isEqualTo(e.getKey().startsWith("error-") ? 404 : 200);
+            assertThat(page.locator("h1").count())
+                    .as("one h1 on " + e.getValue())
+                    .isEqualTo(1);
+            List<String> v = violations(page);
+            if (!v.isEmpty()) {
+                failures.put(e.getValue(), v);
+            }
+            shot(page, "page-" + e.getKey());
+        }
+        assertThat(failures).as("accessibility violations").isEmpty();
+
+        // The dashboard charts the open findings after each run; the figures are also a table.
+        page.navigate(server.baseUrl + p);
+        assertThat(page.locator("#trend-chart rect").count()).isEqualTo(2);
+        assertThat(page.locator("#trend-chart").getAttribute("role")).isEqualTo("img");
+
+        // Phone width: the same pages reflow (no horizontal scrolling of the page itself).
+        page.setViewportSize(390, 844);
+        for (String name : List.of("dashboard", "assets-list", "asset-risk", "findings")) {
+            page.navigate(server.baseUrl + pages.get(name));
+            shot(page, "phone-" + name);
+            Object overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1");
+            assertThat(overflow).as("horizontal overflow on " + name).isEqualTo(false);
+        }
+        page.context().close();
+    }
+
+    @Test
+    void assetsShouldFilterOnAnyMetadataAndKeepSavedFilters() throws Exception {
+        String p = "/projects/" + project;
+        Page page = signedIn(Role.VIEWER, false);
+        page.navigate(server.baseUrl + p + "/assets");
+        page.getByLabel("Metadata key").fill("exposureLevel");
+        page.getByLabel("equals").fill("High");
+        submit(page, page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Apply")));
+        assertThat(page.url()).contains("meta.exposureLevel=High");
+        long high = server.jdbc
+                .sql("select count(*) from asset where project_id = ? and metadata->>'exposureLevel' = 'High'")
+                .param(server.project(project))
+                .query(Long.class)
+                .single();
+        assertThat(high).isPositive();
+        assertThat(page.locator("tbody tr").count()).isEqualTo((int) Math.min(50, high));
+        // The metadata filter is now a field of its own, labelled by its key.
+        assertThat(page.getByLabel("exposureLevel", new Page.GetByLabelOptions().setExact(true))
+                        .inputValue())
+                .isEqualTo("High");
+
+        page.getByLabel("Save this filter as").fill("High exposure");
+        submit(page, page.locator("#save-filter"));
+        assertThat(page.locator("[role=status]").textContent()).contains("Saved as 'High exposure'");
+        shot(page, "assets-saved-filter");
+
+        page.navigate(server.baseUrl + p + "/assets");
+        assertThat(page.locator("tbody tr").count()).isEqualTo(50);
+        submit(page, page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("High exposure")));
+        assertThat(page.url()).contains("meta.exposureLevel=High");
+        assertThat(page.locator("tbody tr").count()).isEqualTo((int) Math.min(50, high));
+
+        // Deleting asks first: dismissed, the filter stays; accepted, it goes.
+        page.onceDialog(d -> d.dismiss());
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Delete saved filter High exposure"))
+                .click();
+        page.waitForTimeout(300);
+        assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("High exposure"))
+                        .count())
+                .isEqualTo(1);
+        page.onceDialog(d -> d.accept());
+        submit(
+                page,
+                page.getByRole(
+                        AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Delete saved filter High exposure")));
+        assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("High exposure"))
+                        .count())
+                .isZero();
+
+        // A bad metadata key is a sentence on an error page, not problem JSON.
+        Response bad = page.navigate(server.baseUrl + p + "/assets?meta.bad%20key=1");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.headerValue("content-type")).startsWith("text/html");
+        assertThat(page.locator("#error-sentence").textContent()).contains("metadata key");
+
+        // A viewer is refused the administration page with a page that says why.
+        Response refused = page.navigate(server.baseUrl + p + "/admin");
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.headerValue("content-type")).startsWith("text/html");
+        assertThat(page.locator("#error-sentence").textContent()).contains("project_admin");
+        shot(page, "error-forbidden");
+        Response unknown = page.navigate(server.baseUrl + p + "/no-such-page");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(page.locator("#error-sentence").textContent()).isEqualTo("There is no page at this address.");
+        page.context().close();
+    }
+
+    @Test
+    void aConnectorShouldBeDisabledAndDeletedOnlyAfterConfirmation() throws Exception {
+        String p = "/projects/" + project;
+        long id = server.call(
+                        "POST",
+                        "/api/v1" + p + "/connectors",
+                        admin,
+                        server.connectorBody(TestServer.unique("doomed-"), server.sandbox.clientSecret()))
+                .json()
+                .get("id")
+                .asLong();
+        Page page = signedIn(Role.CONNECTOR_EDITOR, false);
+        page.navigate(server.baseUrl + p + "/connectors/" + id);
+
+        page.onceDialog(d -> d.dismiss());
+        page.locator("#disable").click();
+        page.waitForTimeout(300);
+        assertThat(server.call("GET", "/api/v1" + p + "/connectors/" + id, admin, null)
+                        .json()
+                        .get("enabled")
+                        .asBoolean())
+                .isTrue();
+
+        page.onceDialog(d -> {
+            assertThat(d.message()).contains("profiles it created are removed");
+            d.accept();
+        });
+        submit(page, page.locator("#disable"));
+        assertThat(page.locator("[role=status]").textContent()).startsWith("Connector disabled");
+        assertThat(server.call("GET", "/api/v1" + p + "/connectors/" + id, admin, null)
+                        .json()
+                        .get("enabled")
+                        .asBoolean())
+                .isFalse();
+        shot(page, "connector-disabled");
+        submit(page, page.locator("#enable"));
+        assertThat(page.locator("[role=status]").textContent()).startsWith("Connector enabled");
+
+        page.onceDialog(d -> d.dismiss());
+        page.locator("#delete").click();
+        page.waitForTimeout(300);
+        assertThat(server.call("GET", "/api/v1" + p + "/connectors/" + id, admin, null)
+                        .status())
+                .isEqualTo(200);
+        page.onceDialog(d -> {
+            assertThat(d.message()).contains("cannot be undone");
+            d.accept();
+        });
+        submit(page, page.locator("#delete"));
+        assertThat(page.url()).endsWith("/connectors?deleted");
+        assertThat(page.locator("[role=status]").textContent()).isEqualTo("The connector was deleted.");
+        assertThat(server.call("GET", "/api/v1" + p + "/connectors/" + id, admin, null)
+                        .status())
+                .isEqualTo(404);
+        page.context().close();
+    }
+}
