@@ -416,6 +416,7 @@ public final class ConnectorService {
                         """)
                         .param(projectId)
                         .update();
+                tx.sql("select recount_inventory(?)").param(projectId).query().listOfRows();
                 return null;
             });
         } catch (SQLException e) {

@@ -282,8 +282,7 @@ public class InventoryController {
                                v.exploit_verified as "exploitVerified", v.exploit_in_kit as "exploitInKit",
                                v.exploit_types as "exploitTypes", v.epss, v.published_on as "publishedOn",
                                v.updated_on as "updatedOn", v.exposed_machines as "exposedMachines",
-                               (select count(distinct f.asset_id) from finding f where f.project_id = v.project_id
-                                   and f.cve_id = v.cve_id and f.state = 'open') as "exposedAssets"
+                               v.exposed_assets as "exposedAssets"
                           from vulnerability v
                         """,
                         Map.of(
@@ -344,18 +343,16 @@ public class InventoryController {
             @RequestParam(required = false) Integer limit) {
         KeysetList list = new KeysetList(
                         """
-                        select sw.software_key as "softwareKey", sw.vendor, sw.name, sw.weaknesses,
-                               (select count(distinct x.asset_id) from asset_software x
-                                 where x.software_key = sw.software_key
-                                   and x.asset_id in (select id from asset where project_id = sw.project_id))
-                                   as assets
+                        select sw.software_key as "softwareKey", sw.vendor, sw.name, sw.weaknesses, sw.assets
                           from software sw
                         """,
                         Map.of(
                                 "name",
                                 text("lower(sw.name) || chr(31) || sw.software_key"),
                                 "key",
-                                text("sw.software_key")),
+                                text("sw.software_key"),
+                                "assets",
+                                KeysetList.Key.of("sw.assets", "integer")),
                         "name",
                         text("sw.software_key"))
                 .where("sw.project_id = ?", caller.requireProject());

@@ -42,7 +42,7 @@ public class ListPages {
 
     /**
      * A column: the row key it shows and how — {@code text}, {@code badge} (severity), {@code asset} (a link to the
-     * row's asset, named by {@code assetName}), {@code run} (a link to the sync history), {@code json}.
+     * row's asset, named by {@code assetName}), {@code run} (a link to the sync history), {@code json}, {@code time}.
      */
     public record Column(String key, String label, String kind) {}
 
@@ -94,7 +94,7 @@ public class ListPages {
                 "Software",
                 "Installed software found on the devices, with the number of assets that have it and its known weaknesses.",
                 List.of(Filter.text("q", "Name or vendor", q)),
-                List.of("name", "key"),
+                List.of("name", "-assets", "assets", "key"),
                 sort,
                 List.of(
                         col("name", "Name"),
@@ -132,7 +132,7 @@ public class ListPages {
                         col("status", "Status"),
                         new Column("assetId", "Asset", "asset"),
                         col("category", "Category"),
-                        col("createdAt", "Created")),
+                        new Column("createdAt", "Created", "time")),
                 api.alerts(caller, severity, status, assetId, sort, cursor, 50));
     }
 
@@ -153,7 +153,11 @@ public class ListPages {
                 List.of(Filter.choice("kind", "Kind", kind, "OS", "OS_VERSION", "CLASS")),
                 List.of("name", "id"),
                 sort,
-                List.of(col("kind", "Kind"), col("name", "Name"), col("assets", "Assets"), col("createdAt", "Created")),
+                List.of(
+                        col("kind", "Kind"),
+                        col("name", "Name"),
+                        col("assets", "Assets"),
+                        new Column("createdAt", "Created", "time")),
                 api.profiles(caller, kind, sort, cursor, 50));
     }
 
@@ -184,8 +188,8 @@ public class ListPages {
                         col("state", "State"),
                         col("findings", "Findings"),
                         col("timesReopened", "Reopened"),
-                        col("createdAt", "Created"),
-                        col("closedAt", "Closed")),
+                        new Column("createdAt", "Created", "time"),
+                        new Column("closedAt", "Closed", "time")),
                 api.tickets(caller, state, assetId, sort, cursor, 50));
     }
 
@@ -226,7 +230,7 @@ public class ListPages {
                 List.of("-id", "id"),
                 sort,
                 List.of(
-                        col("at", "When"),
+                        new Column("at", "When", "time"),
                         col("type", "Type"),
                         new Column("assetId", "Asset", "asset"),
                         new Column("runId", "Run", "run"),

@@ -354,6 +354,9 @@ public final class SyncEngine {
             Tickets.followFindings(tx, ctx.projectId(), ctx.runId(), ctx.atTimestamp());
             step.accept("details");
             DetailApply.apply(tx, ctx);
+            step.accept("counts");
+            // The software and vulnerability lists read these counts (V9__inventory_counts.sql).
+            tx.sql("select recount_inventory(?)").param(ctx.projectId()).query().listOfRows();
             step.accept("source");
             sourceSteps.accept(tx);
             ObjectNode summary = progress.summary(bad, api, started);

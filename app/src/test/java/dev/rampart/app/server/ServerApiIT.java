@@ -355,6 +355,74 @@ class ServerApiIT {
         assertThat(bad.body()).contains("\"field\":\"credential.certificatePem\"");
     }
 
+    /** The stored counts of the software and vulnerability lists against a count of the inventory itself. */
+    private void assertCatalogCountsMatch(String project, String token, boolean expectSome) {
+        long p = server.project(project);
+        String base = "/api/v1/projects/" + project;
+        java.util.Map<String, Long> software = new java.util.HashMap<>();
+        server.jdbc
+                .sql(
+                        """
+                        select x.software_key, count(distinct x.asset_id) from asset_software x
+                          join asset a on a.id = x.asset_id where a.project_id = ? group by 1
+                        """)
+                .param(p)
+                .query((rs, n) -> software.put(rs.getString(1), rs.getLong(2)))
+                .list();
+        JsonNode sw = server.call("GET", base + "/software?limit=1000&sort=-assets", token, null)
+                .json()
+                .get("items");
+        assertThat(sw.size()).isPositive();
+        long previous = Long.MAX_VALUE;
+        for (JsonNode s : sw) {
+            long assets = s.get("assets").asLong();
+            assertThat(assets)
+                    .as(s.get("softwareKey").asString())
+                    .isEqualTo(software.getOrDefault(s.get("softwareKey").asString(), 0L));
+            assertThat(assets).isLessThanOrEqualTo(previous);
+            previous = assets;
+        }
+        java.util.Map<String, Long> exposed = new java.util.HashMap<>();
+        server.jdbc
+                .sql("select cve_id, count(distinct asset_id) from finding where project_id = ? and state = 'open'"
+                        + " group by 1")
+                .param(p)
+                .query((rs, n) -> exposed.put(rs.getString(1), rs.getLong(2)))
+                .list();
+        JsonNode vulns = server.call("GET", base + "/vulnerabilities?limit=1000", token, null)
+                .json()
+                .get("items");
+        assertThat(vulns.size()).isPositive();
+        for (JsonNode v : vulns) {
+            assertThat(v.get("exposedAssets").asLong())
+                    .as(v.get("cveId").asString())
+                    .isEqualTo(exposed.getOrDefault(v.get("cveId").asString(), 0L));
+        }
+        assertThat(software.isEmpty() && exposed.isEmpty()).isEqualTo(!expectSome);
+    }
+
+    @Test
+    void theSoftwareAndVulnerabilityCountsShouldFollowRunsAndDeletions() {
+        String project = TestServer.unique("counts-");
+        String admin = server.token(project, Role.ADMIN);
+        long id = server.call(
+                        "POST",
+                        "/api/v1/projects/" + project + "/connectors",
+                        admin,
+                        server.connectorBody("counted", server.sandbox.clientSecret()))
+                .json()
+                .get("id")
+                .asLong();
+        long run = server.startRun(project, id, admin);
+        assertThat(server.awaitRun(project, run, admin).get("state").asString()).isEqualTo("succeeded");
+        assertCatalogCountsMatch(project, admin, true);
+        // Deleting the connector takes its assets; the catalogs stay, with nothing counted.
+        assertThat(server.call("DELETE", "/api/v1/projects/" + project + "/connectors/" + id, admin, null)
+                        .status())
+                .isEqualTo(204);
+        assertCatalogCountsMatch(project, admin, false);
+    }
+
     @Test
     void disablingAConnectorShouldStopItsImportsAndRemoveItsProfiles() {
         String project = TestServer.unique("switch-");
