@@ -34,6 +34,10 @@ public class ProjectPages {
                 .list();
     }
 
+    private static String blank(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
     private void common(Caller caller, String project, Model model) {
         model.addAttribute("project", project);
     }
@@ -161,13 +165,21 @@ public class ProjectPages {
             @PathVariable String project,
             @RequestParam(defaultValue = "open") String state,
             @RequestParam(required = false) String severity,
+            @RequestParam(required = false) String exploitability,
+            @RequestParam(required = false) String cve,
+            @RequestParam(required = false) Long assetId,
             @RequestParam(required = false) String sort,
             @RequestParam(required = false) String cursor,
             Model model) {
         common(caller, project, model);
-        model.addAttribute("page", api.findings(caller, state, severity, null, null, null, null, sort, cursor, 50));
+        String c = cve == null || cve.isBlank() ? null : cve.trim().toUpperCase(java.util.Locale.ROOT);
+        String x = exploitability == null || exploitability.isBlank() ? null : exploitability;
+        model.addAttribute("page", api.findings(caller, state, blank(severity), x, null, c, assetId, sort, cursor, 50));
         model.addAttribute("state", state);
         model.addAttribute("severity", severity);
+        model.addAttribute("exploitability", x);
+        model.addAttribute("cve", c);
+        model.addAttribute("assetId", assetId);
         model.addAttribute("sort", sort == null ? "-id" : sort);
         return "project/findings";
     }
@@ -178,13 +190,17 @@ public class ProjectPages {
             Caller caller,
             @PathVariable String project,
             @RequestParam(required = false) String q,
+            @RequestParam(required = false) String severity,
+            @RequestParam(required = false) Boolean exploitable,
             @RequestParam(required = false) String sort,
             @RequestParam(required = false) String cursor,
             Model model) {
         common(caller, project, model);
         String s = sort == null ? "-exposed" : sort;
-        model.addAttribute("page", api.vulnerabilities(caller, null, null, q, s, cursor, 50));
+        model.addAttribute("page", api.vulnerabilities(caller, blank(severity), exploitable, q, s, cursor, 50));
         model.addAttribute("q", q);
+        model.addAttribute("severity", severity);
+        model.addAttribute("exploitable", exploitable);
         model.addAttribute("sort", s);
         return "project/vulnerabilities";
     }

@@ -26,10 +26,12 @@ public class ProjectController {
 
     private final JdbcClient jdbc;
     private final Audit audit;
+    private final dev.rampart.app.security.Users users;
 
-    public ProjectController(DataSource dataSource, Audit audit) {
+    public ProjectController(DataSource dataSource, Audit audit, dev.rampart.app.security.Users users) {
         this.jdbc = JdbcClient.create(dataSource);
         this.audit = audit;
+        this.users = users;
     }
 
     public record ProjectRequest(String key, String name) {}
@@ -67,23 +69,13 @@ public class ProjectController {
     @GetMapping("/api/v1/projects")
     @Requires(Permission.AUTHENTICATED)
     public Map<String, List<ProjectView>> list(Caller caller) {
-        List<ProjectView> items;
-        if (caller.tokenId() != null) {
-            items = jdbc.sql(SELECT + " where p.id = (select project_id from api_token where id = ?)")
-                    .param(caller.tokenId())
-                    .query(ProjectController::row)
-                    .list();
-        } else if (caller.serverAdmin()) {
-            items = jdbc.sql(SELECT + " order by p.key")
-                    .query(ProjectController::row)
-                    .list();
-        } else {
-            items = jdbc.sql(SELECT + " where p.id in (select project_id from membership where user_id = ?)"
-                            + " order by p.key")
-                    .param(caller.userId())
-                    .query(ProjectController::row)
-                    .list();
-        }
+        String[] keys = users.visibleProjects(dev.rampart.app.security.AccessInterceptor.principal()).stream()
+                .map(dev.rampart.app.security.Users.ProjectRole::project)
+                .toArray(String[]::new);
+        List<ProjectView> items = jdbc.sql(SELECT + " where p.key = any(?) order by p.key")
+                .param(keys)
+                .query(ProjectController::row)
+                .list();
         return Map.of("items", items);
     }
 

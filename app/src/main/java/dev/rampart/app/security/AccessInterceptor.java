@@ -130,7 +130,8 @@ public final class AccessInterceptor implements HandlerInterceptor {
                 Map.of("reason", why));
     }
 
-    static RampartPrincipal principal() {
+    /** The signed-in person or token of this request, or null. */
+    public static RampartPrincipal principal() {
         Authentication a = SecurityContextHolder.getContext().getAuthentication();
         if (a != null && a.getPrincipal() instanceof RampartOidcUser o) {
             return o.rampart();

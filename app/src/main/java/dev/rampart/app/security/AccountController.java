@@ -47,20 +47,10 @@ public class AccountController {
     @Requires(Permission.AUTHENTICATED)
     public Me me(Caller caller) {
         RampartPrincipal p = AccessInterceptor.principal();
-        List<Map<String, Object>> projects = p.tokenId() != null
-                ? jdbc.sql("select key as project, ? as role from project where id = ?")
-                        .params(p.tokenRole().key(), p.tokenProjectId())
-                        .query((rs, n) -> Map.<String, Object>of("project", rs.getString(1), "role", rs.getString(2)))
-                        .list()
-                : jdbc.sql(
-                                """
-                                select p.key, coalesce(m.role, case when ? then 'admin' end) from project p
-                                  left join membership m on m.project_id = p.id and m.user_id = ?
-                                 where m.user_id is not null or ? order by p.key
-                                """)
-                        .params(p.serverAdmin(), p.userId(), p.serverAdmin())
-                        .query((rs, n) -> Map.<String, Object>of("project", rs.getString(1), "role", rs.getString(2)))
-                        .list();
+        List<Map<String, Object>> projects = users.visibleProjects(p).stream()
+                .map(r -> Map.<String, Object>of(
+                        "project", r.project(), "role", r.role().key()))
+                .toList();
         return new Me(p.userId(), p.username(), p.serverAdmin(), p.tokenId() == null ? "session" : "token", projects);
     }
 

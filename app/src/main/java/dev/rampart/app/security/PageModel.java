@@ -13,16 +13,19 @@ import org.springframework.web.context.request.WebRequest;
  */
 @ControllerAdvice(annotations = Controller.class)
 public class PageModel {
-    private final org.springframework.jdbc.core.simple.JdbcClient jdbc;
+    private final Users users;
 
-    public PageModel(javax.sql.DataSource dataSource) {
-        this.jdbc = org.springframework.jdbc.core.simple.JdbcClient.create(dataSource);
+    public PageModel(Users users) {
+        this.users = users;
     }
 
     @ModelAttribute
     public void caller(WebRequest request, Model model) {
         Object c = request.getAttribute(AccessInterceptor.CALLER, RequestAttributes.SCOPE_REQUEST);
-        if (!(c instanceof Caller caller)) {
+        // The advice also reaches the REST controllers (they are @Controllers too); they have no header to fill.
+        if (!(c instanceof Caller caller)
+                || (request instanceof org.springframework.web.context.request.ServletWebRequest r
+                        && r.getRequest().getRequestURI().startsWith("/api/"))) {
             return;
         }
         if (caller.role() != null) {
@@ -33,20 +36,13 @@ public class PageModel {
         model.addAttribute("serverAdmin", caller.serverAdmin() && caller.tokenId() == null);
     }
 
-    /** The projects the caller may switch to: all for a signed-in server admin, else their memberships. */
+    /** The projects the caller may switch to ({@link Users#visibleProjects}). */
     public java.util.List<String> projects(Caller caller) {
-        if (caller.serverAdmin() && caller.tokenId() == null) {
-            return jdbc.sql("select key from project order by key")
-                    .query(String.class)
-                    .list();
-        }
-        if (caller.tokenId() != null) {
-            return caller.projectKey() == null ? java.util.List.of() : java.util.List.of(caller.projectKey());
-        }
-        return jdbc.sql("select p.key from project p join membership m on m.project_id = p.id where m.user_id = ?"
-                        + " order by p.key")
-                .param(caller.userId())
-                .query(String.class)
-                .list();
+        RampartPrincipal p = AccessInterceptor.principal();
+        return p == null
+                ? java.util.List.of()
+                : users.visibleProjects(p).stream()
+                        .map(Users.ProjectRole::project)
+                        .toList();
     }
 }

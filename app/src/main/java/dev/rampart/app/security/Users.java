@@ -242,4 +242,31 @@ public final class Users {
                         rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), Role.parse(rs.getString(5))))
                 .list();
     }
+
+    /** A project someone may open, with their role in it. */
+    public record ProjectRole(String project, Role role) {}
+
+    /**
+     * The projects a caller may see, by key: a token its own project with its own role; a server administrator
+     * (signed in) every project, as admin; anyone else their memberships. The one rule behind the project switcher,
+     * {@code /api/v1/me} and {@code /api/v1/projects}.
+     */
+    public List<ProjectRole> visibleProjects(RampartPrincipal p) {
+        if (p.tokenId() != null) {
+            return jdbc.sql("select key from project where id = ?")
+                    .param(p.tokenProjectId())
+                    .query((rs, n) -> new ProjectRole(rs.getString(1), p.tokenRole()))
+                    .list();
+        }
+        return jdbc.sql(
+                        """
+                        select p.key, m.role from project p
+                          left join membership m on m.project_id = p.id and m.user_id = ?
+                         where m.user_id is not null or ? order by p.key
+                        """)
+                .params(p.userId(), p.serverAdmin())
+                .query((rs, n) ->
+                        new ProjectRole(rs.getString(1), p.serverAdmin() ? Role.ADMIN : Role.parse(rs.getString(2))))
+                .list();
+    }
 }
