@@ -416,7 +416,10 @@ public final class ConnectorService {
                         """)
                         .param(projectId)
                         .update();
-                tx.sql("select recount_inventory(?)").param(projectId).query().listOfRows();
+                tx.sql("select recount_inventory(?, null, true)")
+                        .param(projectId)
+                        .query()
+                        .listOfRows();
                 return null;
             });
         } catch (SQLException e) {

@@ -20,13 +20,28 @@ import org.springframework.web.method.support.ModelAndViewContainer;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
-/** The permission check on every API handler, the {@link Caller} argument, and the body size limit. */
+/** The permission check on every handler, the {@link Caller} argument, the body size limit and the static files. */
 @Configuration(proxyBeanMethods = false)
 public class WebConfig implements WebMvcConfigurer {
     private final AccessInterceptor access;
 
     public WebConfig(DataSource dataSource, Users users, Audit audit) {
         this.access = new AccessInterceptor(dataSource, users, audit);
+    }
+
+    /**
+     * The web UI's own files and the WebJars (htmx), addressed without their version through the WebJars locator. Only
+     * these paths are static, so links to pages never reach the resource chain.
+     */
+    @Override
+    public void addResourceHandlers(
+            org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry registry) {
+        registry.addResourceHandler("/css/**").addResourceLocations("classpath:/static/css/");
+        registry.addResourceHandler("/js/**").addResourceLocations("classpath:/static/js/");
+        registry.addResourceHandler("/webjars/**")
+                .addResourceLocations("classpath:/META-INF/resources/webjars/")
+                .resourceChain(true)
+                .addResolver(new org.springframework.web.servlet.resource.LiteWebJarsResourceResolver());
     }
 
     @Override

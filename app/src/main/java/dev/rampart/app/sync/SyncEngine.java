@@ -354,13 +354,12 @@ public final class SyncEngine {
             Tickets.followFindings(tx, ctx.projectId(), ctx.runId(), ctx.atTimestamp());
             step.accept("details");
             DetailApply.apply(tx, ctx);
-            step.accept("counts");
-            // The software and vulnerability lists read these counts (V9__inventory_counts.sql).
-            tx.sql("select recount_inventory(?)").param(ctx.projectId()).query().listOfRows();
             step.accept("source");
             sourceSteps.accept(tx);
             ObjectNode summary = progress.summary(bad, api, started);
             summary.setAll(changeCounts(tx, ctx.runId()));
+            step.accept("counts");
+            recount(tx, ctx, summary);
             summary.put(
                     "assets",
                     tx.sql("select count(*) from run_map").query(Long.class).single());
@@ -389,6 +388,24 @@ public final class SyncEngine {
             step.accept("commit");
             return summary;
         });
+    }
+
+    /** Above this many finding changes, recounting every CVE (one pass over the findings) is cheaper than by CVE. */
+    static final long RECOUNT_ALL_ABOVE = 20_000;
+
+    /**
+     * Refreshes the asset counts that the software and vulnerability lists read (V9__inventory_counts.sql): the CVEs
+     * this run changed, or all of them after a large change such as a first import.
+     */
+    static void recount(JdbcClient tx, RunContext ctx, ObjectNode summary) {
+        long changed = 0;
+        for (String k : new String[] {"findingsOpened", "findingsFixed", "findingsReopened", "findingsArchived"}) {
+            changed += summary.path(k).asLong(0);
+        }
+        tx.sql("select recount_inventory(?, cast(? as bigint), ?)")
+                .params(ctx.projectId(), changed > RECOUNT_ALL_ABOVE ? null : ctx.runId(), ctx.software())
+                .query()
+                .listOfRows();
     }
 
     /** The run's change events counted by kind, under the summary's names. */

@@ -65,6 +65,34 @@ class LifecycleIT {
     }
 
     @Test
+    void aRunShouldRecountTheExposedAssetsOfTheCvesItChanged() {
+        try (SyncFixture f = new SyncFixture(40)) {
+            assertThat(f.full().succeeded()).isTrue();
+            String stored = "select exposed_assets from vulnerability where project_id = ? and cve_id = ?";
+            String truth = "select count(distinct asset_id) from finding where project_id = ? and cve_id = ?"
+                    + " and state = 'open'";
+            int i = f.vulnerableDevice();
+            String cve = f.openCves(i).get(0);
+            long before = f.count(stored, f.projectId(), cve);
+            assertThat(before).isPositive().isEqualTo(f.count(truth, f.projectId(), cve));
+            f.advance(Duration.ofHours(1));
+            f.vulnerability(i, cve, false);
+
+            assertThat(f.full().succeeded()).isTrue();
+
+            assertThat(f.count(stored, f.projectId(), cve))
+                    .isEqualTo(before - 1)
+                    .isEqualTo(f.count(truth, f.projectId(), cve));
+            assertThat(f.count(
+                            "select count(*) from vulnerability v where v.project_id = ? and v.exposed_assets <>"
+                                    + " (select count(distinct asset_id) from finding x where x.project_id ="
+                                    + " v.project_id and x.cve_id = v.cve_id and x.state = 'open')",
+                            f.projectId()))
+                    .isZero();
+        }
+    }
+
+    @Test
     void fixedPairThatComesBackShouldReopenTheSameFinding() {
         try (SyncFixture f = new SyncFixture(40)) {
             assertThat(f.full().succeeded()).isTrue();
