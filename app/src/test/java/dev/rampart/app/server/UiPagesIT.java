@@ -147,6 +147,15 @@ class UiPagesIT {
             assertThat(page.locator("h1").count())
                     .as("one h1 on " + e.getValue())
                     .isEqualTo(1);
+            if (List.of("software", "alerts", "profiles", "changes", "findings", "vulnerabilities")
+                    .contains(e.getKey())) {
+                // The lists show the sandbox's data, not the empty-list line.
+                assertThat(page.locator("main tbody tr").count()).as(e.getKey()).isPositive();
+                assertThat(page.locator("main tbody").textContent())
+                        .as(e.getKey())
+                        .doesNotContain("Nothing matches")
+                        .doesNotContain("No finding matches");
+            }
             List<String> v = violations(page);
             if (!v.isEmpty()) {
                 failures.put(e.getValue(), v);
@@ -154,6 +163,14 @@ class UiPagesIT {
             shot(page, "page-" + e.getKey());
         }
         assertThat(failures).as("accessibility violations").isEmpty();
+
+        // Software sorted by the number of assets that have it, most first, as the stored counts say.
+        page.navigate(server.baseUrl + p + "/software?sort=-assets");
+        List<Integer> counts = page.locator("main tbody tr td:nth-child(3)").allTextContents().stream()
+                .map(t -> Integer.parseInt(t.trim()))
+                .toList();
+        assertThat(counts).isNotEmpty().isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(counts.get(0)).isPositive();
 
         // The dashboard charts the open findings after each run; the figures are also a table.
         page.navigate(server.baseUrl + p);

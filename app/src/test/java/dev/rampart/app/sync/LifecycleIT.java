@@ -83,6 +83,12 @@ class LifecycleIT {
             assertThat(f.count(stored, f.projectId(), cve))
                     .isEqualTo(before - 1)
                     .isEqualTo(f.count(truth, f.projectId(), cve));
+            // Back again: the same finding reopens and the asset counts once more.
+            f.advance(Duration.ofHours(1));
+            f.vulnerability(i, cve, true);
+            assertThat(f.full().succeeded()).isTrue();
+            assertThat(f.findingState(f.emulator.tenant().machineId(i), cve)).isEqualTo("open");
+            assertThat(f.count(stored, f.projectId(), cve)).isEqualTo(before);
             assertThat(f.count(
                             "select count(*) from vulnerability v where v.project_id = ? and v.exposed_assets <>"
                                     + " (select count(distinct asset_id) from finding x where x.project_id ="
