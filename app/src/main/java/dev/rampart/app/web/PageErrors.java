@@ -58,7 +58,8 @@ public class PageErrors implements HandlerExceptionResolver, Ordered {
         if (e instanceof ApiProblem p) {
             status = p.status();
             sentence = sentence(p.getMessage());
-        } else if (e instanceof NoResourceFoundException) {
+        } else if (e instanceof NoResourceFoundException
+                || e instanceof org.springframework.web.servlet.NoHandlerFoundException) {
             status = HttpStatus.NOT_FOUND;
             sentence = "There is no page at this address.";
         } else if (e instanceof MethodArgumentTypeMismatchException m) {
