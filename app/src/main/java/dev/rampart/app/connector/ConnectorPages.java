@@ -192,24 +192,14 @@ public class ConnectorPages {
             Model model) {
         ConnectorService.ConnectorView v =
                 service.view(project, id).orElseThrow(() -> ApiProblem.notFound("no connector " + id));
-        try {
-            service.update(
-                    project,
-                    id,
-                    request(v, new ConnectorService.CredentialInput(secret, null, null, null), v.scope(), v.schedule()),
-                    caller.role() == Role.ADMIN,
-                    null);
-            audit.record(
-                    caller,
-                    "connector.update",
-                    "connector " + id,
-                    "success",
-                    Map.of("fields", List.of("credential.secret"), "via", "ui"));
-            model.addAttribute("saved", "The new secret is stored. Verify it below.");
-        } catch (ApiProblem e) {
-            model.addAttribute("errors", errors(e));
-        }
-        return page(caller, project, id, model);
+        return save(
+                caller,
+                project,
+                id,
+                request(v, new ConnectorService.CredentialInput(secret, null, null, null), v.scope(), v.schedule()),
+                List.of("credential.secret"),
+                "The new secret is stored. Verify it below.",
+                model);
     }
 
     /** The scope step: what a scope matches now, with the values found in the tenant and the devices. */
@@ -277,20 +267,14 @@ public class ConnectorPages {
                 schedule.equals("once") && at != null && !at.isBlank()
                         ? java.time.LocalDateTime.parse(at).atOffset(java.time.ZoneOffset.UTC)
                         : null);
-        try {
-            service.update(project, id, request(v, null, scope, s), caller.role() == Role.ADMIN, null);
-            audit.record(
-                    caller,
-                    "connector.update",
-                    "connector " + id,
-                    "success",
-                    Map.of("fields", List.of("scope", "schedule"), "via", "ui"));
-            events.publishEvent(new ConnectorChanged(id));
-            model.addAttribute("saved", "Scope and schedule saved.");
-        } catch (ApiProblem e) {
-            model.addAttribute("errors", errors(e));
-        }
-        return page(caller, project, id, model);
+        return save(
+                caller,
+                project,
+                id,
+                request(v, null, scope, s),
+                List.of("scope", "schedule"),
+                "Scope and schedule saved.",
+                model);
     }
 
     /**
@@ -307,21 +291,37 @@ public class ConnectorPages {
             Model model) {
         ConnectorService.ConnectorView v =
                 service.view(project, id).orElseThrow(() -> ApiProblem.notFound("no connector " + id));
+        return save(
+                caller,
+                project,
+                id,
+                request(v, null, v.scope(), v.schedule(), enabled),
+                List.of("enabled"),
+                enabled
+                        ? "Connector enabled: its schedule runs again and its profiles are back."
+                        : "Connector disabled: no import runs, its profiles are removed, its assets stay.",
+                model);
+    }
+
+    /**
+     * Every change a connector's page makes: through {@link ConnectorService#update} (the API's rules), audited with
+     * the fields changed, announced to the scheduler; the page then says {@code saved}, or shows the refusal next to
+     * its field.
+     */
+    private String save(
+            Caller caller,
+            String project,
+            long id,
+            ConnectorService.ConnectorRequest r,
+            List<String> fields,
+            String saved,
+            Model model) {
         try {
-            service.update(
-                    project, id, request(v, null, v.scope(), v.schedule(), enabled), caller.role() == Role.ADMIN, null);
+            service.update(project, id, r, caller.role() == Role.ADMIN, null);
             audit.record(
-                    caller,
-                    "connector.update",
-                    "connector " + id,
-                    "success",
-                    Map.of("fields", List.of("enabled"), "via", "ui"));
+                    caller, "connector.update", "connector " + id, "success", Map.of("fields", fields, "via", "ui"));
             events.publishEvent(new ConnectorChanged(id));
-            model.addAttribute(
-                    "saved",
-                    enabled
-                            ? "Connector enabled: its schedule runs again and its profiles are back."
-                            : "Connector disabled: no import runs, its profiles are removed, its assets stay.");
+            model.addAttribute("saved", saved);
         } catch (ApiProblem e) {
             model.addAttribute("errors", errors(e));
         }

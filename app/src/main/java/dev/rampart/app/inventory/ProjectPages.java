@@ -43,7 +43,7 @@ public class ProjectPages {
     }
 
     /** The dashboard's breakdowns: assets by health and exposure, open findings by severity and exploitability. */
-    record Findings(
+    record Breakdowns(
             List<Map<String, Object>> byHealth,
             List<Map<String, Object>> byExposure,
             List<Map<String, Object>> bySeverity,
@@ -51,15 +51,15 @@ public class ProjectPages {
             Instant at) {}
 
     static final java.time.Duration CACHE_FOR = java.time.Duration.ofMinutes(1);
-    private final Map<Long, Findings> counted = new ConcurrentHashMap<>();
+    private final Map<Long, Breakdowns> counted = new ConcurrentHashMap<>();
 
     /**
      * One pass over a project's open findings gives both finding breakdowns, one over its assets both asset ones; kept
      * for a minute, since the counts take over a second at three million findings (scripts/api-bench.sh: dashboard
      * median 1.3 s before) and change only when a run applies.
      */
-    Findings findingCounts(long projectId) {
-        Findings cached = counted.get(projectId);
+    Breakdowns breakdowns(long projectId) {
+        Breakdowns cached = counted.get(projectId);
         if (cached != null && cached.at().isAfter(Instant.now().minus(CACHE_FOR))) {
             return cached;
         }
@@ -87,8 +87,8 @@ public class ProjectPages {
                     health.merge(rs.getString(1), rs.getLong(3), Long::sum);
                     exposure.merge(rs.getString(2), rs.getLong(3), Long::sum);
                 });
-        Findings f =
-                new Findings(counts(health), counts(exposure), counts(severity), counts(exploitability), Instant.now());
+        Breakdowns f = new Breakdowns(
+                counts(health), counts(exposure), counts(severity), counts(exploitability), Instant.now());
         counted.put(projectId, f);
         return f;
     }
@@ -137,7 +137,7 @@ public class ProjectPages {
     public String dashboard(Caller caller, @PathVariable String project, Model model) {
         long p = caller.requireProject();
         common(caller, project, model);
-        Findings f = findingCounts(p);
+        Breakdowns f = breakdowns(p);
         model.addAttribute("byHealth", f.byHealth());
         model.addAttribute("byExposure", f.byExposure());
         model.addAttribute("bySeverity", f.bySeverity());
@@ -181,7 +181,7 @@ public class ProjectPages {
             Model model) {
         common(caller, project, model);
         String c = cve == null || cve.isBlank() ? null : cve.trim().toUpperCase(java.util.Locale.ROOT);
-        String x = exploitability == null || exploitability.isBlank() ? null : exploitability;
+        String x = blank(exploitability);
         model.addAttribute("page", api.findings(caller, state, blank(severity), x, null, c, assetId, sort, cursor, 50));
         model.addAttribute("state", state);
         model.addAttribute("severity", severity);

@@ -80,7 +80,7 @@ public class AccountController {
                 u.displayName(),
                 u.admin(),
                 u.enabled(),
-                u.lockedUntil() != null && u.lockedUntil().toInstant().isAfter(clock.instant()),
+                u.locked(clock.instant()),
                 u.createdAt(),
                 u.lastLoginAt());
     }
@@ -106,7 +106,7 @@ public class AccountController {
             errors.add(new ApiProblem.FieldError(
                     "username", "is required: 1 to 128 letters, digits, '.', '_', '@' or '-'"));
         }
-        if (r.password() == null || r.password().length() < Users.MIN_PASSWORD) {
+        if (!Users.strongEnough(r.password())) {
             errors.add(new ApiProblem.FieldError(
                     "password", "is required: at least " + Users.MIN_PASSWORD + " characters"));
         }
@@ -139,7 +139,7 @@ public class AccountController {
             throw ApiProblem.invalid("username", "cannot be changed");
         }
         if (r.password() != null) {
-            if (r.password().length() < Users.MIN_PASSWORD) {
+            if (!Users.strongEnough(r.password())) {
                 throw ApiProblem.invalid("password", "at least " + Users.MIN_PASSWORD + " characters");
             }
             users.setPassword(userId, r.password());

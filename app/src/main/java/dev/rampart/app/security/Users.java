@@ -45,7 +45,12 @@ public final class Users {
             boolean enabled,
             OffsetDateTime lockedUntil,
             OffsetDateTime createdAt,
-            OffsetDateTime lastLoginAt) {}
+            OffsetDateTime lastLoginAt) {
+        /** Whether sign-ins are refused at {@code now} after too many failures. */
+        public boolean locked(java.time.Instant now) {
+            return lockedUntil != null && lockedUntil.toInstant().isAfter(now);
+        }
+    }
 
     public record Membership(long userId, String username, long projectId, String project, Role role) {}
 
@@ -64,8 +69,13 @@ public final class Users {
         }
     }
 
+    /** Whether a new password is long enough ({@link #MIN_PASSWORD}). */
+    public static boolean strongEnough(String password) {
+        return password != null && password.length() >= MIN_PASSWORD;
+    }
+
     public static void checkPassword(String password) {
-        if (password == null || password.length() < MIN_PASSWORD) {
+        if (!strongEnough(password)) {
             throw new IllegalArgumentException("the password must have at least " + MIN_PASSWORD + " characters");
         }
     }

@@ -32,7 +32,6 @@ import org.springframework.web.bind.annotation.RequestParam;
  */
 @Controller
 public class ServerAdminPages {
-    /** The API's rule for user names (AccountController), also the database's check. */
     private static final int AUDIT_PAGE = 100;
 
     private static final int MAX_USERS = 1000;
@@ -82,11 +81,7 @@ public class ServerAdminPages {
                 "users",
                 all.stream()
                         .limit(MAX_USERS)
-                        .map(u -> new UserRow(
-                                u,
-                                u.lockedUntil() != null
-                                        && u.lockedUntil().toInstant().isAfter(now),
-                                memberships.getOrDefault(u.id(), List.of())))
+                        .map(u -> new UserRow(u, u.locked(now), memberships.getOrDefault(u.id(), List.of())))
                         .toList());
         model.addAttribute(
                 "projectRows",
@@ -148,7 +143,7 @@ public class ServerAdminPages {
         } else if (users.find(name).isPresent()) {
             errors.put("username", "There is already a user named '" + name + "'.");
         }
-        if (password.length() < Users.MIN_PASSWORD) {
+        if (!Users.strongEnough(password)) {
             errors.put("password", "The password must have at least " + Users.MIN_PASSWORD + " characters.");
         }
         if (display != null && display.length() > 200) {
