@@ -1,5 +1,6 @@
-// Rampart's only script of its own. A form with data-confirm asks before it is sent (destructive actions); the text
-// comes from an attribute, so names in it are data, never code. Runs in the capture phase, before htmx sees the form.
+// Rampart's only script of its own (the Content-Security-Policy allows no inline script, so pages carry no handlers).
+// A form with data-confirm asks before it is sent (destructive actions); the text comes from an attribute, so names in
+// it are data, never code. Runs in the capture phase, before htmx sees the form.
 document.addEventListener('submit', function (event) {
   var question = event.target.getAttribute && event.target.getAttribute('data-confirm');
   if (question && !window.confirm(question)) {
@@ -7,3 +8,16 @@ document.addEventListener('submit', function (event) {
     event.stopPropagation();
   }
 }, true);
+
+// The project switcher opens the chosen project's assets as soon as a project is picked.
+document.addEventListener('submit', function (event) {
+  if (event.target.id === 'project-switch' && !event.defaultPrevented) {
+    event.preventDefault();
+    location.href = '/projects/' + encodeURIComponent(event.target.project.value) + '/assets';
+  }
+});
+document.addEventListener('change', function (event) {
+  if (event.target.id === 'project-switcher') {
+    event.target.form.requestSubmit();
+  }
+});

@@ -163,23 +163,28 @@ public final class Rampart {
                         boot.add("--server.port=" + args[++i]);
                     } else if (a.startsWith("--port=")) {
                         boot.add("--server.port=" + a.substring(7));
+                    } else if (a.equals("--address") && i + 1 < args.length) {
+                        boot.add("--server.address=" + args[++i]);
+                    } else if (a.startsWith("--address=")) {
+                        boot.add("--server.address=" + a.substring(10));
                     } else if (a.startsWith("--") && a.contains("=")) {
                         boot.add(a); // any Spring Boot or rampart.* setting
                     } else {
-                        throw new UsageException("unexpected argument '" + a + "' (serve [--port P] [--db URL]"
-                                + " [--setting=value ...])");
+                        throw new UsageException("unexpected argument '" + a + "' (serve [--port P] [--address A]"
+                                + " [--db URL] [--setting=value ...])");
                     }
                 }
                 dev.rampart.app.server.RampartServer.start(boot.toArray(String[]::new));
                 return 0;
             }
-            Map<String, String> o = options(args, 1, Set.of("devices", "port", "db"), Set.of());
+            Map<String, String> o = options(args, 1, Set.of("devices", "port", "db", "address"), Set.of());
             dev.rampart.app.server.Demo.run(
                     new dev.rampart.app.server.Demo.Options(
                             Integer.parseInt(o.getOrDefault("devices", "2000")),
                             Integer.parseInt(o.getOrDefault("port", "8080")),
                             home(),
-                            o.get("db")),
+                            o.get("db"),
+                            o.get("address")),
                     out);
             return 0;
         } catch (UsageException | NumberFormatException e) {
@@ -314,8 +319,8 @@ public final class Rampart {
         lines.add("       rampart export assets|findings|events [--db JDBC_URL] [--format jsonl|csv] [--project KEY]");
         lines.add("       rampart preview --connector-file connector.json [--limit N]");
         lines.add("       rampart import --project KEY --file import.json [--db JDBC_URL]");
-        lines.add("       rampart serve [--port P] [--db JDBC_URL] [--rampart.setting=value ...]");
-        lines.add("       rampart demo [--devices N] [--port P]");
+        lines.add("       rampart serve [--port P] [--address A] [--db JDBC_URL] [--rampart.setting=value ...]");
+        lines.add("       rampart demo [--devices N] [--port P] [--address A]");
         lines.add("       rampart user add|passwd|unlock|delete --name NAME [--admin] [--password-file F]; user list");
         lines.add(
                 "       rampart member set --user NAME --project KEY --role ROLE; member remove --user NAME --project KEY");

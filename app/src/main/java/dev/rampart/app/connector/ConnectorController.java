@@ -4,7 +4,6 @@ import dev.rampart.app.security.Audit;
 import dev.rampart.app.security.Caller;
 import dev.rampart.app.security.Permission;
 import dev.rampart.app.security.Requires;
-import dev.rampart.app.security.Role;
 import dev.rampart.app.web.ApiProblem;
 import dev.rampart.defender.DefenderClient;
 import dev.rampart.defender.VerifyResult;
@@ -57,7 +56,7 @@ public class ConnectorController {
     public ResponseEntity<ConnectorService.ConnectorView> create(
             @PathVariable String project, @RequestBody ConnectorService.ConnectorRequest body, Caller caller) {
         try {
-            ConnectorService.ConnectorView v = service.create(project, body, caller.role() == Role.ADMIN);
+            ConnectorService.ConnectorView v = service.create(project, body, ConnectorService.Editor.of(caller));
             audit.record(
                     caller,
                     "connector.create",
@@ -92,7 +91,8 @@ public class ConnectorController {
             @RequestHeader(value = "If-Match", required = false) Integer version,
             Caller caller) {
         try {
-            ConnectorService.ConnectorView v = service.update(project, id, body, caller.role() == Role.ADMIN, version);
+            ConnectorService.ConnectorView v =
+                    service.update(project, id, body, ConnectorService.Editor.of(caller), version);
             audit.record(caller, "connector.update", "connector " + id, "success", Map.of("fields", fieldsOf(body)));
             events.publishEvent(new ConnectorChanged(id));
             return v;

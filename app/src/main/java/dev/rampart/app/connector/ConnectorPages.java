@@ -3,7 +3,6 @@ package dev.rampart.app.connector;
 import dev.rampart.app.security.Caller;
 import dev.rampart.app.security.Permission;
 import dev.rampart.app.security.Requires;
-import dev.rampart.app.security.Role;
 import dev.rampart.app.web.ApiProblem;
 import dev.rampart.defender.VerifyResult;
 import java.time.OffsetDateTime;
@@ -50,7 +49,6 @@ public class ConnectorPages {
     private void common(Caller caller, String project, Model model) {
         model.addAttribute("project", project);
         model.addAttribute("canEdit", caller.role() != null && caller.role().allows(Permission.EDIT_CONNECTOR));
-        model.addAttribute("isAdmin", caller.role() == Role.ADMIN);
     }
 
     @GetMapping("/projects/{project}/connectors")
@@ -83,31 +81,24 @@ public class ConnectorPages {
         String pem = certificate == null || certificate.isEmpty()
                 ? null
                 : new String(certificate.getBytes(), java.nio.charset.StandardCharsets.US_ASCII);
-        ConnectorService.ConnectorRequest r = new ConnectorService.ConnectorRequest(
-                blank(form.get("name")),
-                blank(form.get("description")),
-                blank(form.get("tenantId")),
-                blank(form.get("clientId")),
-                new ConnectorService.CredentialInput(
-                        pem == null ? blank(form.get("secret")) : null,
-                        pem,
-                        null,
-                        form.get("expiresOn") == null || form.get("expiresOn").isBlank()
-                                ? null
-                                : java.time.LocalDate.parse(form.get("expiresOn"))
-                                        .atStartOfDay()
-                                        .atOffset(java.time.ZoneOffset.UTC)),
-                "custom".equals(form.get("cloud")) || "sandbox".equals(form.get("cloud"))
-                        ? null
-                        : blank(form.get("cloud")),
-                "custom".equals(form.get("cloud")) ? blank(form.get("url")) : null,
-                "sandbox".equals(form.get("cloud")) ? blank(form.get("url")) : null,
-                null,
-                null,
-                true,
-                new ConnectorService.Schedule("manual", null, null));
         try {
-            ConnectorService.ConnectorView v = service.create(project, r, caller.role() == Role.ADMIN);
+            ConnectorService.ConnectorRequest r = new ConnectorService.ConnectorRequest(
+                    blank(form.get("name")),
+                    blank(form.get("description")),
+                    blank(form.get("tenantId")),
+                    blank(form.get("clientId")),
+                    new ConnectorService.CredentialInput(
+                            pem == null ? blank(form.get("secret")) : null, pem, null, date(form.get("expiresOn"))),
+                    "custom".equals(form.get("cloud")) || "sandbox".equals(form.get("cloud"))
+                            ? null
+                            : blank(form.get("cloud")),
+                    "custom".equals(form.get("cloud")) ? blank(form.get("url")) : null,
+                    "sandbox".equals(form.get("cloud")) ? blank(form.get("url")) : null,
+                    null,
+                    null,
+                    true,
+                    new ConnectorService.Schedule("manual", null, null));
+            ConnectorService.ConnectorView v = service.create(project, r, ConnectorService.Editor.of(caller));
             audit.record(
                     caller,
                     "connector.create",
@@ -124,6 +115,18 @@ public class ConnectorPages {
             model.addAttribute("form", kept);
             model.addAttribute("errors", errors(e));
             return "connectors/new";
+        }
+    }
+
+    /** A date from a form's date field (yyyy-mm-dd) as the start of that day in UTC; blank is none. */
+    private static java.time.OffsetDateTime date(String s) {
+        if (s == null || s.isBlank()) {
+            return null;
+        }
+        try {
+            return java.time.LocalDate.parse(s.trim()).atStartOfDay().atOffset(java.time.ZoneOffset.UTC);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiProblem.invalid("credential.expiresAt", "is not a date (yyyy-mm-dd)");
         }
     }
 
@@ -317,7 +320,7 @@ public class ConnectorPages {
             String saved,
             Model model) {
         try {
-            service.update(project, id, r, caller.role() == Role.ADMIN, null);
+            service.update(project, id, r, ConnectorService.Editor.of(caller), null);
             audit.record(
                     caller, "connector.update", "connector " + id, "success", Map.of("fields", fields, "via", "ui"));
             events.publishEvent(new ConnectorChanged(id));

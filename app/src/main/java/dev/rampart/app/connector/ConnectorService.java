@@ -2,10 +2,10 @@ package dev.rampart.app.connector;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rampart.app.database.Transactions;
+import dev.rampart.app.outbound.OutboundPolicy;
 import dev.rampart.app.project.Projects;
 import dev.rampart.app.web.ApiProblem;
 import dev.rampart.defender.Cloud;
-import java.net.URI;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -26,7 +27,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Connectors as the API and the UI manage them (F1): validated as a whole (every problem with its field), stored with
  * the credential encrypted ({@link CredentialVault}) or as an {@code env:}/{@code file:} reference, returned without
- * it. Custom base URLs are for project admins only and must be https, unless the server allows sandbox URLs.
+ * it. What makes the server read its own files or call an address is the operator's to allow: credential references
+ * and custom base URLs only by server administrators ({@link CredentialReferences}), sandbox URLs only by project
+ * admins on servers that allow them, and every address through the {@link OutboundPolicy}.
  */
 public final class ConnectorService {
     static final ObjectMapper JSON2 = new ObjectMapper();
@@ -44,14 +47,39 @@ public final class ConnectorService {
     private final CredentialVault vault;
     private final Clock clock;
     private final boolean allowSandboxUrls;
+    private final CredentialReferences references;
+    private final OutboundPolicy outbound;
 
-    public ConnectorService(DataSource dataSource, CredentialVault vault, Clock clock, boolean allowSandboxUrls) {
+    public ConnectorService(
+            DataSource dataSource,
+            CredentialVault vault,
+            Clock clock,
+            boolean allowSandboxUrls,
+            CredentialReferences references,
+            OutboundPolicy outbound) {
         this.dataSource = dataSource;
         this.jdbc = JdbcClient.create(dataSource);
         this.connectors = new Connectors(dataSource);
         this.vault = vault;
         this.clock = clock;
         this.allowSandboxUrls = allowSandboxUrls;
+        this.references = references;
+        this.outbound = outbound;
+    }
+
+    /**
+     * Who changes a connector, as far as its rules go: a project admin may point it at a sandbox (where the server
+     * allows sandboxes); only a server administrator may give a custom base URL or a credential reference.
+     */
+    public record Editor(boolean projectAdmin, boolean serverAdmin) {
+        /** The server itself (the demo): every right. */
+        public static final Editor SERVER = new Editor(true, true);
+
+        public static Editor of(dev.rampart.app.security.Caller caller) {
+            return new Editor(
+                    caller.role() != null && caller.role().allows(dev.rampart.app.security.Permission.PROJECT_ADMIN),
+                    caller.serverAdminRights());
+        }
     }
 
     /** The credential as given to the API; at most one of its three values. */
@@ -112,8 +140,17 @@ public final class ConnectorService {
     /** The validated request, ready to store. */
     private record Valid(ConnectorSpec spec, CredentialInput credential, Schedule schedule, String description) {}
 
+    /**
+     * @param current the connector before this change (null when creating): an address or reference it already has
+     *     may be kept by anyone who may edit it
+     */
     private Valid validate(
-            String project, ConnectorRequest r, boolean creating, boolean admin, List<ApiProblem.FieldError> errors) {
+            String project,
+            ConnectorRequest r,
+            ConnectorView current,
+            Editor editor,
+            List<ApiProblem.FieldError> errors) {
+        boolean creating = current == null;
         if (r == null) {
             throw ApiProblem.badRequest("malformed-json", "the body is missing");
         }
@@ -151,9 +188,19 @@ public final class ConnectorService {
             if (given == 0 && c.expiresAt() == null) {
                 errors.add(new ApiProblem.FieldError("credential", "give secret, certificatePem or reference"));
             }
-            if (!blank(c.reference()) && !c.reference().matches("(env:[A-Za-z_][A-Za-z0-9_]*|file:/.+)")) {
-                errors.add(
-                        new ApiProblem.FieldError("credential.reference", "must be env:NAME or file:/absolute/path"));
+            if (!blank(c.reference())) {
+                boolean kept = current != null
+                        && c.reference().equals(current.credential().reference());
+                if (!editor.serverAdmin() && !kept) {
+                    errors.add(new ApiProblem.FieldError(
+                            "credential.reference",
+                            "only a server administrator may set a credential reference (it makes the server read"
+                                    + " its own files or environment)"));
+                } else {
+                    references
+                            .refusal(c.reference())
+                            .ifPresent(why -> errors.add(new ApiProblem.FieldError("credential.reference", why)));
+                }
             }
             if (!blank(c.secret()) && c.secret().length() > 1024) {
                 errors.add(new ApiProblem.FieldError("credential.secret", "at most 1024 characters"));
@@ -176,26 +223,31 @@ public final class ConnectorService {
             }
         }
         if (!blank(r.baseUrl())) {
-            check(
-                    admin,
-                    "baseUrl",
-                    "only project admins may set a custom base URL (it decides where Rampart sends"
-                            + " the tenant's credential)",
-                    errors);
-            check(url(r.baseUrl(), "https"), "baseUrl", "must be an absolute https URL", errors);
+            boolean kept = current != null && !current.sandbox() && r.baseUrl().equals(current.baseUrl());
+            if (!editor.serverAdmin() && !kept) {
+                errors.add(new ApiProblem.FieldError(
+                        "baseUrl",
+                        "only a server administrator may set a custom base URL (it decides where Rampart sends the"
+                                + " tenant's access token)"));
+            } else {
+                outbound.refusal(r.baseUrl(), Set.of("https"))
+                        .ifPresent(why -> errors.add(new ApiProblem.FieldError("baseUrl", why)));
+            }
         }
         if (!blank(r.sandbox())) {
+            boolean kept = current != null && current.sandbox() && r.sandbox().equals(current.baseUrl());
             check(
                     allowSandboxUrls,
                     "sandbox",
                     "sandbox URLs are not allowed on this server" + " (rampart.connectors.allow-sandbox-urls)",
                     errors);
-            check(admin, "sandbox", "only project admins may point a connector at a sandbox", errors);
             check(
-                    url(r.sandbox(), "http") || url(r.sandbox(), "https"),
+                    editor.projectAdmin() || kept,
                     "sandbox",
-                    "must be an absolute http(s) URL",
+                    "only project admins may point a connector at a sandbox",
                     errors);
+            outbound.refusal(r.sandbox(), Set.of("http", "https"))
+                    .ifPresent(why -> errors.add(new ApiProblem.FieldError("sandbox", why)));
         }
         List<String> problems = new ArrayList<>();
         Scope scope = Scope.parse(r.scope() == null ? null : json2(r.scope()), "scope", problems);
@@ -242,15 +294,6 @@ public final class ConnectorService {
         return new Valid(spec, c, schedule, r.description());
     }
 
-    private static boolean url(String s, String scheme) {
-        try {
-            URI u = URI.create(s);
-            return scheme.equals(u.getScheme()) && u.getHost() != null;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
     /** The same JSON as the client-side (Jackson 2) tree that Scope and ConnectorOptions read. */
     static com.fasterxml.jackson.databind.JsonNode json2(JsonNode n) {
         try {
@@ -271,8 +314,8 @@ public final class ConnectorService {
     }
 
     /** Creates a connector; returns it and the names of the fields set (for the audit log). */
-    public ConnectorView create(String project, ConnectorRequest r, boolean admin) {
-        Valid v = validate(project, r, true, admin, new ArrayList<>());
+    public ConnectorView create(String project, ConnectorRequest r, Editor editor) {
+        Valid v = validate(project, r, null, editor, new ArrayList<>());
         if (connectors.find(project, v.spec().name()).isPresent()) {
             throw ApiProblem.conflict(
                     "already-exists",
@@ -288,7 +331,7 @@ public final class ConnectorService {
      * Replaces a connector's settings. The credential is kept when the request has none (it is write-only, so a client
      * cannot send it back); {@code expectedVersion}, when given, must match (optimistic locking).
      */
-    public ConnectorView update(String project, long id, ConnectorRequest r, boolean admin, Integer expectedVersion) {
+    public ConnectorView update(String project, long id, ConnectorRequest r, Editor editor, Integer expectedVersion) {
         ConnectorView current = view(project, id).orElseThrow(() -> ApiProblem.notFound("no connector " + id));
         if (expectedVersion != null && expectedVersion != current.version()) {
             throw ApiProblem.conflict(
@@ -296,8 +339,7 @@ public final class ConnectorService {
                     "the connector changed since version " + expectedVersion + " (now " + current.version()
                             + "); read it again");
         }
-        boolean customBefore = current.baseUrl() != null;
-        Valid v = validate(project, r, false, admin || (customBefore && sameEndpoint(current, r)), new ArrayList<>());
+        Valid v = validate(project, r, current, editor, new ArrayList<>());
         if (!v.spec().name().equals(current.name())
                 && connectors.find(project, v.spec().name()).isPresent()) {
             throw ApiProblem.conflict(
@@ -331,11 +373,6 @@ public final class ConnectorService {
             connectors.setEnabled(id, v.spec().enabled(), clock.instant());
         }
         return view(project, id).orElseThrow();
-    }
-
-    private static boolean sameEndpoint(ConnectorView current, ConnectorRequest r) {
-        return java.util.Objects.equals(current.baseUrl(), r.baseUrl())
-                || java.util.Objects.equals(current.baseUrl(), r.sandbox());
     }
 
     private void finish(long id, Valid v, boolean creating) {

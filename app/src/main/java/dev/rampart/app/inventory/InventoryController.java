@@ -95,11 +95,7 @@ public class InventoryController {
                 .whereIf(active, "a.active = ?")
                 .whereIf(os, "a.os_platform = ?");
         if (q != null && !q.isBlank()) {
-            String like = "%"
-                    + q.toLowerCase(java.util.Locale.ROOT)
-                            .replace("\\", "\\\\")
-                            .replace("%", "\\%")
-                            .replace("_", "\\_") + "%";
+            String like = KeysetList.contains(q);
             list.where(
                     "(lower(a.name) || ' ' || coalesce(lower(a.hostname), '') || ' ' || coalesce(lower(a.fqdn), ''))"
                             + " like ?",
@@ -296,7 +292,7 @@ public class InventoryController {
                 .whereIf(severity, "v.severity = ?")
                 .whereIf(exploitable, "coalesce(v.public_exploit, false) = ?");
         if (q != null && !q.isBlank()) {
-            String like = "%" + q.toLowerCase(java.util.Locale.ROOT) + "%";
+            String like = KeysetList.contains(q);
             list.where("(lower(v.cve_id) like ? or lower(v.name) like ?)", like, like);
         }
         return list.page(jdbc, sort, cursor, limit);
@@ -357,7 +353,7 @@ public class InventoryController {
                         text("sw.software_key"))
                 .where("sw.project_id = ?", caller.requireProject());
         if (q != null && !q.isBlank()) {
-            String like = "%" + q.toLowerCase(java.util.Locale.ROOT) + "%";
+            String like = KeysetList.contains(q);
             list.where("(lower(sw.name) like ? or lower(sw.vendor) like ?)", like, like);
         }
         return list.page(jdbc, sort, cursor, limit);

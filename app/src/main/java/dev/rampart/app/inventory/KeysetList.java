@@ -83,6 +83,9 @@ final class KeysetList {
             if (parts.length != 3 || !parts[0].equals(s)) {
                 throw ApiProblem.invalid("cursor", "belongs to another list or sort; start again without a cursor");
             }
+            if (!fits(parts[1], key.type()) || !fits(parts[2], tiebreak.type())) {
+                throw ApiProblem.invalid("cursor", "is not a cursor this API returned");
+            }
             conditions.add("(" + key.expr() + ", " + tiebreak.expr() + ") " + (desc ? "<" : ">") + " (cast(? as "
                     + key.type() + "), cast(? as " + tiebreak.type() + "))");
             values.add(parts[1]);
@@ -111,6 +114,46 @@ final class KeysetList {
         }
         String[] last = keys.get(n - 1);
         return new CursorPage<>(List.copyOf(rows.subList(0, n)), CursorPage.encode(s + SEP + last[0] + SEP + last[1]));
+    }
+
+    private static final java.util.regex.Pattern TIMESTAMP = java.util.regex.Pattern.compile(
+            "-?infinity|\\d{4,}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}(\\.\\d{1,6})?[+-]\\d{2}(:\\d{2}){0,2}( BC)?");
+
+    /**
+     * Whether a cursor's value can be the text PostgreSQL writes for a value of this type, so that a forged cursor is
+     * the caller's error, not the database's.
+     */
+    static boolean fits(String v, String type) {
+        if (v.indexOf('\0') >= 0) {
+            return false;
+        }
+        try {
+            return switch (type) {
+                case "bigint" -> {
+                    Long.parseLong(v);
+                    yield true;
+                }
+                case "integer" -> {
+                    Integer.parseInt(v);
+                    yield true;
+                }
+                case "double precision" -> v.matches("-?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?|NaN|-?Infinity");
+                case "timestamptz" -> TIMESTAMP.matcher(v).matches();
+                default -> true;
+            };
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** A LIKE pattern for "contains {@code q}", case-insensitive: '%', '_' and '\\' in q match themselves. */
+    static String contains(String q) {
+        return "%"
+                + q.toLowerCase(java.util.Locale.ROOT)
+                        .replace("\\", "\\\\")
+                        .replace("%", "\\%")
+                        .replace("_", "\\_")
+                + "%";
     }
 
     /** A row as the API shows it: JSON columns as JSON, times in UTC ISO-8601. */

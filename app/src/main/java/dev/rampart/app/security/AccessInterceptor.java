@@ -18,8 +18,8 @@ import org.springframework.web.servlet.HandlerMapping;
 /**
  * Enforces each Rampart endpoint's {@link Requires}: resolves the caller and, on project endpoints, their role in the
  * project named by {@code {project}}, then allows or refuses. A Rampart handler without {@code @Requires} is refused.
- * A token reaches only its own project, with its own role. Server administrators signed in with a session act as
- * project admins everywhere.
+ * A token reaches only its own project, with its role capped by its owner's current one. Server administrators act as
+ * project admins everywhere. Everything here is read from the current state, on every request.
  */
 public final class AccessInterceptor implements HandlerInterceptor {
     private static final Logger LOG = LoggerFactory.getLogger(AccessInterceptor.class);
@@ -90,12 +90,20 @@ public final class AccessInterceptor implements HandlerInterceptor {
                 throw ApiProblem.forbidden("you have no access to project '" + projectKey + "'");
             }
         }
-        Caller caller =
-                new Caller(p.userId(), p.username(), p.serverAdmin(), p.tokenId(), remote, projectId, projectKey, role);
+        Caller caller = new Caller(
+                p.userId(),
+                p.username(),
+                p.serverAdmin(),
+                p.tokenId(),
+                remote,
+                projectId,
+                projectKey,
+                role,
+                p.tokenRole());
         boolean allowed =
                 switch (needed) {
                     case PUBLIC, AUTHENTICATED -> true;
-                    case SERVER_ADMIN -> p.serverAdmin() && (p.tokenRole() == null || p.tokenRole() == Role.ADMIN);
+                    case SERVER_ADMIN -> caller.serverAdminRights();
                     default -> role != null && role.allows(needed);
                 };
         if (!allowed) {
@@ -133,9 +141,13 @@ public final class AccessInterceptor implements HandlerInterceptor {
     /** The signed-in person or token of this request, or null. */
     public static RampartPrincipal principal() {
         Authentication a = SecurityContextHolder.getContext().getAuthentication();
-        if (a != null && a.getPrincipal() instanceof RampartOidcUser o) {
+        return a == null ? null : principalOf(a);
+    }
+
+    static RampartPrincipal principalOf(Authentication a) {
+        if (a.getPrincipal() instanceof RampartOidcUser o) {
             return o.rampart();
         }
-        return a != null && a.getPrincipal() instanceof RampartPrincipal p ? p : null;
+        return a.getPrincipal() instanceof RampartPrincipal p ? p : null;
     }
 }

@@ -2,6 +2,7 @@ package dev.rampart.app.security;
 
 import dev.rampart.app.web.ApiProblem;
 import dev.rampart.app.web.CursorPage;
+import dev.rampart.app.web.Text;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -98,18 +99,11 @@ public class AccountController {
     @PostMapping("/api/v1/users")
     @Requires(Permission.SERVER_ADMIN)
     public ResponseEntity<UserView> createUser(@RequestBody UserRequest r, Caller caller) {
-        List<ApiProblem.FieldError> errors = new java.util.ArrayList<>();
         if (r == null) {
             throw ApiProblem.badRequest("malformed-json", "the body is missing");
         }
-        if (r.username() == null || !Users.USERNAME.matcher(r.username()).matches()) {
-            errors.add(new ApiProblem.FieldError(
-                    "username", "is required: 1 to 128 letters, digits, '.', '_', '@' or '-'"));
-        }
-        if (!Users.strongEnough(r.password())) {
-            errors.add(new ApiProblem.FieldError(
-                    "password", "is required: at least " + Users.MIN_PASSWORD + " characters"));
-        }
+        List<ApiProblem.FieldError> errors = new java.util.ArrayList<>(Users.problems(
+                r.username() == null ? "" : r.username(), r.displayName(), r.password() == null ? "" : r.password()));
         if (!errors.isEmpty()) {
             throw ApiProblem.invalid(errors);
         }
@@ -138,17 +132,18 @@ public class AccountController {
         if (r.username() != null && !r.username().equals(u.username())) {
             throw ApiProblem.invalid("username", "cannot be changed");
         }
-        if (r.password() != null) {
-            if (!Users.strongEnough(r.password())) {
-                throw ApiProblem.invalid("password", "at least " + Users.MIN_PASSWORD + " characters");
-            }
-            users.setPassword(userId, r.password());
+        List<ApiProblem.FieldError> errors = Users.problems(null, r.displayName(), r.password());
+        if (!errors.isEmpty()) {
+            throw ApiProblem.invalid(errors);
         }
         if (userId == caller.userId() && (Boolean.FALSE.equals(r.admin()) || Boolean.FALSE.equals(r.enabled()))) {
             throw ApiProblem.conflict(
                     "self-lockout",
                     "you cannot remove your own administrator rights or disable"
                             + " yourself; ask another administrator");
+        }
+        if (r.password() != null) {
+            users.setPassword(userId, r.password());
         }
         users.update(userId, r.displayName(), r.admin(), r.enabled());
         audit.record(
@@ -191,38 +186,73 @@ public class AccountController {
 
     public record MembershipRequest(String role) {}
 
+    /** A membership by the user's name, which the project admin knows: the way to add someone. */
+    public record MemberRequest(String username, String role) {}
+
+    public record MemberView(long userId, String username, String role) {}
+
     @GetMapping("/api/v1/projects/{project}/members")
     @Requires(Permission.PROJECT_ADMIN)
     public Map<String, Object> members(Caller caller) {
         return Map.of(
                 "items",
                 users.members(caller.requireProject()).stream()
-                        .map(m -> Map.of(
-                                "userId",
-                                m.userId(),
-                                "username",
-                                m.username(),
-                                "role",
-                                m.role().key()))
+                        .map(m -> new MemberView(
+                                m.userId(), m.username(), m.role().key()))
                         .toList());
     }
 
-    @PutMapping("/api/v1/projects/{project}/members/{userId}")
-    @Requires(Permission.PROJECT_ADMIN)
-    public Map<String, Object> setMember(@PathVariable long userId, @RequestBody MembershipRequest r, Caller caller) {
-        if (r == null || r.role() == null) {
+    private static Role role(String value) {
+        if (value == null) {
             throw ApiProblem.invalid("role", "is required: admin, connector_editor, responder, analyst or viewer");
         }
-        Role role;
         try {
-            role = Role.parse(r.role());
+            return Role.parse(value);
         } catch (IllegalArgumentException e) {
             throw ApiProblem.invalid("role", e.getMessage());
         }
-        Users.User u = users.find(userId).orElseThrow(() -> ApiProblem.notFound("no user " + userId));
-        users.setMembership(userId, caller.requireProject(), role);
+    }
+
+    /**
+     * Adds a user to the project, or changes their role, by user name. A name that is not a user's gets the same 404
+     * whatever the reason; nothing else about other users is told.
+     */
+    @PostMapping("/api/v1/projects/{project}/members")
+    @Requires(Permission.PROJECT_ADMIN)
+    public ResponseEntity<MemberView> addMember(@RequestBody MemberRequest r, Caller caller) {
+        if (r == null
+                || r.username() == null
+                || !Users.USERNAME.matcher(r.username()).matches()) {
+            throw ApiProblem.invalid("username", "is required: the user name of the person to add");
+        }
+        Role role = role(r.role());
+        Users.User u = users.find(r.username())
+                .orElseThrow(() -> ApiProblem.notFound(
+                        "there is no user named '" + r.username() + "'; a server administrator creates users"));
+        boolean existed = users.roleIn(u.id(), caller.requireProject()).isPresent();
+        users.setMembership(u.id(), caller.requireProject(), role);
         audit.record(caller, "member.set", "user " + u.username(), "success", Map.of("role", role.key()));
-        return Map.of("userId", userId, "username", u.username(), "role", role.key());
+        return ResponseEntity.status(existed ? HttpStatus.OK : HttpStatus.CREATED)
+                .body(new MemberView(u.id(), u.username(), role.key()));
+    }
+
+    /**
+     * Changes a member's role by user id. A project admin reaches only the project's members (any other id is "not a
+     * member", whether or not such a user exists); a server administrator may add any user this way.
+     */
+    @PutMapping("/api/v1/projects/{project}/members/{userId}")
+    @Requires(Permission.PROJECT_ADMIN)
+    public MemberView setMember(@PathVariable long userId, @RequestBody MembershipRequest r, Caller caller) {
+        Role role = role(r == null ? null : r.role());
+        long project = caller.requireProject();
+        if (!caller.serverAdminRights() && users.roleIn(userId, project).isEmpty()) {
+            throw ApiProblem.notFound("user " + userId + " is not a member; add people by user name"
+                    + " (POST .../members with username and role)");
+        }
+        Users.User u = users.find(userId).orElseThrow(() -> ApiProblem.notFound("no user " + userId));
+        users.setMembership(userId, project, role);
+        audit.record(caller, "member.set", "user " + u.username(), "success", Map.of("role", role.key()));
+        return new MemberView(userId, u.username(), role.key());
     }
 
     @DeleteMapping("/api/v1/projects/{project}/members/{userId}")
@@ -293,7 +323,7 @@ public class AccountController {
         if (r == null) {
             throw ApiProblem.badRequest("malformed-json", "the body is missing");
         }
-        if (r.name() == null || r.name().isBlank() || r.name().length() > 100) {
+        if (r.name() == null || r.name().isBlank() || r.name().length() > 100 || Text.hasControl(r.name())) {
             errors.add(new ApiProblem.FieldError("name", "is required: up to 100 characters"));
         }
         Role role = caller.role();

@@ -1,6 +1,7 @@
 package dev.rampart.app.security;
 
 import dev.rampart.app.web.ApiProblem;
+import dev.rampart.app.web.Text;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -55,19 +56,35 @@ public class AdminPages {
             @RequestParam String username,
             @RequestParam String role,
             Model model) {
-        var user = users.find(username.trim());
-        if (user.isEmpty()) {
-            model.addAttribute(
-                    "memberError",
-                    "There is no user named '" + username.trim() + "'. A server" + " administrator creates users.");
+        String name = username.trim();
+        if (!Users.USERNAME.matcher(name).matches()) {
+            model.addAttribute("memberError", "A user name is 1 to 128 letters, digits, '.', '_', '@' or '-'.");
             return page(caller, project, model);
         }
-        Role r = Role.parse(role);
+        var user = users.find(name);
+        if (user.isEmpty()) {
+            model.addAttribute(
+                    "memberError", "There is no user named '" + name + "'. A server administrator creates users.");
+            return page(caller, project, model);
+        }
+        Role r = parse(role);
+        if (r == null) {
+            model.addAttribute("memberError", "Choose one of the roles offered.");
+            return page(caller, project, model);
+        }
         users.setMembership(user.get().id(), caller.requireProject(), r);
         audit.record(
                 caller, "member.set", "user " + user.get().username(), "success", Map.of("role", r.key(), "via", "ui"));
         model.addAttribute("saved", user.get().username() + " is now " + r.key() + ".");
         return page(caller, project, model);
+    }
+
+    private static Role parse(String role) {
+        try {
+            return Role.parse(role);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     @PostMapping("/projects/{project}/admin/members/{userId}/remove")
@@ -93,11 +110,11 @@ public class AdminPages {
             @RequestParam String role,
             @RequestParam(defaultValue = "90") int days,
             Model model) {
-        if (name.isBlank() || name.length() > 100 || days < 1 || days > 366) {
-            model.addAttribute("tokenError", "Give the token a name (up to 100 characters) and 1 to 366 days.");
+        Role r = parse(role);
+        if (name.isBlank() || name.length() > 100 || Text.hasControl(name) || days < 1 || days > 366 || r == null) {
+            model.addAttribute("tokenError", "Give the token a name (up to 100 characters), a role and 1 to 366 days.");
             return page(caller, project, model);
         }
-        Role r = Role.parse(role);
         if (!caller.role().covers(r)) {
             throw ApiProblem.forbidden("a token cannot be stronger than your own role");
         }

@@ -87,28 +87,44 @@ public final class ApiTokens {
         }
     }
 
-    /** The principal of a presented token, when it exists, is neither expired nor revoked and its user is enabled. */
+    /**
+     * The principal of a presented token, decided from the current state on every request: the token exists, is
+     * neither expired nor revoked, its user is enabled, and the user is still a member of the token's project (or a
+     * server administrator). Its role is the lesser of the role it was made with and the user's role now
+     * ({@link Role#meet}); a server administrator acts as admin in every project.
+     */
     public Optional<RampartPrincipal> authenticate(String value) {
-        if (value == null || !value.startsWith(PREFIX)) {
+        if (value == null || !value.startsWith(PREFIX) || value.length() > 100) {
             return Optional.empty();
         }
         Instant now = clock.instant();
         return jdbc.sql(
                         """
-                        update api_token t set last_used_at = ?
-                          from app_user u
-                         where t.token_hash = ? and u.id = t.user_id and u.enabled and t.revoked_at is null
-                           and t.expires_at > ?
-                        returning t.id, u.id, u.username, u.admin, t.project_id, t.role
+                        with hit as (
+                          select t.id, u.id as user_id, u.username, u.admin, t.project_id, t.role as minted,
+                                 (select m.role from membership m
+                                   where m.user_id = t.user_id and m.project_id = t.project_id) as member_role
+                            from api_token t join app_user u on u.id = t.user_id
+                           where t.token_hash = ? and u.enabled and t.revoked_at is null and t.expires_at > ?)
+                        update api_token t set last_used_at = ? from hit
+                         where t.id = hit.id and (hit.admin or hit.member_role is not null)
+                        returning hit.id, hit.user_id, hit.username, hit.admin, hit.project_id, hit.minted,
+                                  hit.member_role
                         """)
-                .params(now.atOffset(ZoneOffset.UTC), hash(value), now.atOffset(ZoneOffset.UTC))
-                .query((rs, n) -> new RampartPrincipal(
-                        rs.getLong(2),
-                        rs.getString(3),
-                        rs.getBoolean(4),
-                        rs.getLong(1),
-                        rs.getLong(5),
-                        Role.parse(rs.getString(6))))
+                .params(hash(value), now.atOffset(ZoneOffset.UTC), now.atOffset(ZoneOffset.UTC))
+                .query((rs, n) -> {
+                    Role minted = Role.parse(rs.getString(6));
+                    boolean admin = rs.getBoolean(4);
+                    Role current = admin ? Role.ADMIN : Role.parse(rs.getString(7));
+                    return new RampartPrincipal(
+                            rs.getLong(2),
+                            rs.getString(3),
+                            admin,
+                            rs.getLong(1),
+                            rs.getLong(5),
+                            minted.meet(current),
+                            0);
+                })
                 .optional();
     }
 

@@ -1,5 +1,6 @@
 package dev.rampart.app.security;
 
+import dev.rampart.app.web.Text;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,9 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Audit {
     private static final Logger LOG = LoggerFactory.getLogger("rampart.audit");
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    static final int MAX_ACTOR = 200;
+    static final int MAX_TARGET = 400;
 
     private final JdbcClient jdbc;
 
@@ -57,6 +61,9 @@ public final class Audit {
             String outcome,
             Map<String, ?> details) {
         String json = JSON.writeValueAsString(details == null ? Map.of() : details);
+        // Actor and target can carry what a caller typed: one line each, bounded, in the table and the log.
+        actor = Text.oneLine(actor, MAX_ACTOR);
+        target = Text.oneLine(target, MAX_TARGET);
         jdbc.sql(
                         """
                         insert into audit_log (actor, actor_kind, remote_addr, project_id, action, target, outcome,

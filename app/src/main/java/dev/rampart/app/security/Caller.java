@@ -12,7 +12,16 @@ public record Caller(
         String remoteAddr,
         Long projectId,
         String projectKey,
-        Role role) {
+        Role role,
+        Role tokenRole) {
+
+    /**
+     * Whether the request may do what only server administrators may: signed in as one, or with a token of one that
+     * carries the admin role.
+     */
+    public boolean serverAdminRights() {
+        return serverAdmin && (tokenId == null || tokenRole == Role.ADMIN);
+    }
 
     /** The name the audit log records: the user, and the token's id when a token was used. */
     public String actor() {

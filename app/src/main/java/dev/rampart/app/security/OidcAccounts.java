@@ -34,8 +34,11 @@ public final class OidcAccounts {
     }
 
     /** The Rampart user of an OIDC identity, linked or created as described above. */
-    public RampartPrincipal signIn(String issuer, String subject, String username, String remoteAddr) {
+    public RampartPrincipal signIn(String issuer, String subject, String claimedName, String remoteAddr) {
         String key = issuer + "|" + subject;
+        // The claim comes from the identity provider: used only when it is a possible user name.
+        String username =
+                claimedName != null && Users.USERNAME.matcher(claimedName).matches() ? claimedName : null;
         Optional<Long> linked = jdbc.sql("select id from app_user where oidc_subject = ?")
                 .param(key)
                 .query(Long.class)
@@ -53,7 +56,7 @@ public final class OidcAccounts {
                     refuse(username, remoteAddr, "the user " + username + " is linked to another sign-in");
                 }
                 user = byName.get();
-            } else if (autoCreate && username != null && username.matches("[A-Za-z0-9._@-]{1,128}")) {
+            } else if (autoCreate && username != null) {
                 long id = jdbc.sql("insert into app_user (username, oidc_subject) values (?, ?) returning id")
                         .params(username, key)
                         .query(Long.class)
@@ -85,7 +88,11 @@ public final class OidcAccounts {
                 user.username(),
                 "success",
                 Map.of("via", "oidc"));
-        return new RampartPrincipal(user.id(), user.username(), user.admin(), null, null, null);
+        return RampartPrincipal.session(
+                user.id(),
+                user.username(),
+                user.admin(),
+                users.account(user.id()).orElseThrow().sessionEpoch());
     }
 
     private void refuse(String username, String remoteAddr, String why) {

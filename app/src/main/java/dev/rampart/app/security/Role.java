@@ -32,6 +32,27 @@ public enum Role {
         return permissions.containsAll(other.permissions);
     }
 
+    /**
+     * The role with the permissions both roles have: what a token reaches when its owner's role in the project is no
+     * longer the one the token was made with (a token never reaches more than its owner now may).
+     */
+    public Role meet(Role other) {
+        if (covers(other)) {
+            return other;
+        }
+        if (other.covers(this)) {
+            return this;
+        }
+        Set<Permission> both = EnumSet.copyOf(permissions);
+        both.retainAll(other.permissions);
+        for (Role r : values()) {
+            if (r.permissions.equals(both)) {
+                return r;
+            }
+        }
+        return VIEWER; // every role reads; no two roles share more than that without one covering the other
+    }
+
     /** As stored and in the API: {@code admin}, {@code connector_editor}, {@code responder}, {@code analyst}, ... */
     public String key() {
         return name().toLowerCase(Locale.ROOT);

@@ -27,11 +27,19 @@ public class SignInPage {
 
     @GetMapping(value = "/login", produces = MediaType.TEXT_HTML_VALUE)
     @Requires(Permission.PUBLIC)
-    public String page(CsrfToken csrf, @RequestParam(required = false) String error) {
-        String message = error == null
-                ? ""
-                : "<p role=\"alert\" class=\"error\">The sign-in failed: a wrong user name or password, an account"
-                        + " locked after repeated failures, or a single sign-on without a Rampart user.</p>";
+    public String page(
+            CsrfToken csrf,
+            @RequestParam(required = false) String error,
+            @RequestParam(required = false) String throttled,
+            @RequestParam(required = false) String logout) {
+        String message = throttled != null
+                ? "<p role=\"alert\" class=\"error\">Too many sign-in attempts from your address. Wait a minute and"
+                        + " try again.</p>"
+                : error != null
+                        ? "<p role=\"alert\" class=\"error\">The sign-in failed: a wrong user name or password, an"
+                                + " account locked after repeated failures, or a single sign-on without a Rampart"
+                                + " user.</p>"
+                        : "";
         StringBuilder sso = new StringBuilder();
         if (registrations.getIfAvailable() instanceof Iterable<?> all) {
             for (Object o : all) {
@@ -48,9 +56,7 @@ public class SignInPage {
                 <!doctype html>
                 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
                 <title>Sign in · Rampart</title>
-                <style>body{font-family:system-ui,sans-serif;max-width:22rem;margin:4rem auto;padding:0 1rem}
-                label{display:block;margin-top:1rem}input{width:100%%;padding:.5rem;font-size:1rem}
-                button{margin-top:1.5rem;padding:.6rem 1.2rem;font-size:1rem}.error{color:#a40000}</style></head>
+                <link rel="stylesheet" href="/css/signin.css"></head>
                 <body><main><h1>Sign in to Rampart</h1>%s
                 <form method="post" action="/login">
                 <label for="username">User name</label>

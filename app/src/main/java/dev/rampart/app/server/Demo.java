@@ -39,8 +39,11 @@ public final class Demo {
     public static final String USER = "admin";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    /** Options: {@code --devices N} (default 2000), {@code --port P} (default 8080; 0 picks a free one). */
-    public record Options(int devices, int port, Path home, String database) {}
+    /**
+     * Options: {@code --devices N} (default 2000), {@code --port P} (default 8080; 0 picks a free one), {@code --address
+     * A} (default 127.0.0.1: the demo is for this machine).
+     */
+    public record Options(int devices, int port, Path home, String database, String address) {}
 
     public static ConfigurableApplicationContext run(Options o, PrintStream out) {
         long t0 = System.nanoTime();
@@ -57,9 +60,14 @@ public final class Demo {
                 "--rampart.home=" + home,
                 "--server.port=" + o.port(),
                 "--rampart.connectors.allow-sandbox-urls=true",
+                // The built-in sandbox listens on the loopback interface; nothing else private is called.
+                "--rampart.outbound.allowed-networks=127.0.0.0/8,::1/128",
                 "--rampart.node=demo"));
         if (o.database() != null) {
             args.add("--rampart.database.url=" + o.database());
+        }
+        if (o.address() != null) {
+            args.add("--server.address=" + o.address());
         }
         ConfigurableApplicationContext ctx = RampartServer.start(args.toArray(String[]::new));
         ctx.addApplicationListener(e -> {
@@ -101,7 +109,7 @@ public final class Demo {
                             null,
                             true,
                             ConnectorService.Schedule.hourly()),
-                    true);
+                    ConnectorService.Editor.SERVER);
             ctx.publishEvent(new dev.rampart.app.connector.ConnectorChanged(connector.id()));
             RunSummary first = ctx.getBean(RunService.class)
                     .runHere(ctx.getBean(Connectors.class).find(connector.id()), SyncEngine.Mode.FULL, "demo", USER);

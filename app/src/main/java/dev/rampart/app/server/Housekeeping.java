@@ -37,7 +37,15 @@ public class Housekeeping {
     private final Clock clock;
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
 
-    public Housekeeping(DataSource dataSource, RunScheduler scheduler, MeterRegistry registry, Clock clock) {
+    private final dev.rampart.app.security.Users users;
+
+    public Housekeeping(
+            DataSource dataSource,
+            RunScheduler scheduler,
+            MeterRegistry registry,
+            Clock clock,
+            dev.rampart.app.security.Users users) {
+        this.users = users;
         this.jdbc = JdbcClient.create(dataSource);
         this.scheduler = scheduler;
         this.registry = registry;
@@ -54,6 +62,15 @@ public class Housekeeping {
             initialDelayString = "#{${rampart.scheduler.reconcile-seconds:60} * 1000}")
     public void reconcile() {
         scheduler.reconcile();
+    }
+
+    /** Failed sign-ins older than a day that lock nothing are forgotten, so the table stays small. */
+    @Scheduled(fixedDelay = 3_600_000, initialDelay = 60_000)
+    public void forgetOldSignInFailures() {
+        int n = users.forgetOldFailures();
+        if (n > 0) {
+            LOG.info("forgot {} per-address sign-in failure counts older than a day", n);
+        }
     }
 
     @Scheduled(fixedDelayString = "#{${rampart.metrics.refresh-seconds:60} * 1000}", initialDelay = 2000)

@@ -27,7 +27,48 @@ public record RampartProperties(
         @DefaultValue Scheduler scheduler,
         @DefaultValue Runs runs,
         @DefaultValue Oidc oidc,
+        @DefaultValue SignIn signIn,
+        @DefaultValue Credentials credentials,
+        @DefaultValue Outbound outbound,
         String node) {
+
+    /**
+     * Sign-in limits (docs/security.md).
+     *
+     * @param attemptsPerMinute sign-in attempts one client address may make per minute on one node
+     * @param failuresPerAddress failures in a row from one address that lock the account for that address
+     * @param failuresPerAccount failures in a row from any addresses that lock the account everywhere
+     * @param lockMinutes how long a lock-out lasts (an administrator can lift it sooner)
+     */
+    public record SignIn(
+            @DefaultValue("30") int attemptsPerMinute,
+            @DefaultValue("5") int failuresPerAddress,
+            @DefaultValue("25") int failuresPerAccount,
+            @DefaultValue("15") int lockMinutes) {}
+
+    /**
+     * Credential references ({@code env:NAME}, {@code file:PATH}) make the server read its own environment or files,
+     * so none are accepted unless listed here, and only server administrators may set them.
+     *
+     * @param referenceDirectories directories whose files may hold connector secrets (symbolic links are followed and
+     *     must stay inside)
+     * @param referenceEnvPrefixes prefixes of the environment variables that may hold connector secrets (e.g.
+     *     {@code RAMPART_SECRET_})
+     */
+    public record Credentials(
+            @DefaultValue({}) java.util.List<Path> referenceDirectories,
+            @DefaultValue({}) java.util.List<String> referenceEnvPrefixes) {}
+
+    /**
+     * Where connectors (and anything else that calls out) may connect: public addresses only, unless listed here.
+     *
+     * @param allowedNetworks networks (CIDR, e.g. {@code 127.0.0.0/8}, {@code 10.20.0.0/16}) that may be called although
+     *     they are private, loopback or link-local
+     * @param allowMetadata lets the cloud metadata addresses (169.254.169.254 and the like) be called when also in
+     *     {@code allowedNetworks}; off by default, and there is hardly ever a reason
+     */
+    public record Outbound(
+            @DefaultValue({}) java.util.List<String> allowedNetworks, @DefaultValue("false") boolean allowMetadata) {}
 
     /**
      * Single sign-on, active when an OIDC client is configured under {@code spring.security.oauth2.client.*}.

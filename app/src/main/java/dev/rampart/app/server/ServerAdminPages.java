@@ -138,16 +138,17 @@ public class ServerAdminPages {
         String name = username.trim();
         String display = displayName.isBlank() ? null : displayName.trim();
         Map<String, String> errors = new LinkedHashMap<>();
-        if (!Users.USERNAME.matcher(name).matches()) {
-            errors.put("username", "A user name is 1 to 128 letters, digits, '.', '_', '@' or '-'.");
-        } else if (users.find(name).isPresent()) {
+        for (ApiProblem.FieldError e : Users.problems(name, display, password)) {
+            errors.put(
+                    e.field(),
+                    switch (e.field()) {
+                        case "username" -> "A user name is 1 to 128 letters, digits, '.', '_', '@' or '-'.";
+                        case "password" -> "The password must have " + Users.PASSWORD_RULE + ".";
+                        default -> "A display name has up to " + Users.MAX_DISPLAY_NAME + " characters, on one line.";
+                    });
+        }
+        if (!errors.containsKey("username") && users.find(name).isPresent()) {
             errors.put("username", "There is already a user named '" + name + "'.");
-        }
-        if (!Users.strongEnough(password)) {
-            errors.put("password", "The password must have at least " + Users.MIN_PASSWORD + " characters.");
-        }
-        if (display != null && display.length() > 200) {
-            errors.put("displayName", "A display name has up to 200 characters.");
         }
         Users.User u = null;
         if (errors.isEmpty()) {

@@ -3,9 +3,11 @@ package dev.rampart.app.server;
 import dev.rampart.app.connector.ConnectorClients;
 import dev.rampart.app.connector.ConnectorService;
 import dev.rampart.app.connector.Connectors;
+import dev.rampart.app.connector.CredentialReferences;
 import dev.rampart.app.connector.CredentialVault;
 import dev.rampart.app.connector.MasterKey;
 import dev.rampart.app.database.Database;
+import dev.rampart.app.outbound.OutboundPolicy;
 import dev.rampart.app.security.ApiTokens;
 import dev.rampart.app.security.Audit;
 import dev.rampart.app.security.Users;
@@ -57,8 +59,19 @@ public class ServerConfig {
     }
 
     @Bean
-    ConnectorClients connectorClients(CredentialVault vault) {
-        return new ConnectorClients(vault, System::getenv);
+    ConnectorClients connectorClients(CredentialVault vault, CredentialReferences references, OutboundPolicy outbound) {
+        return new ConnectorClients(vault, references, outbound);
+    }
+
+    @Bean
+    CredentialReferences credentialReferences(RampartProperties p) {
+        return new CredentialReferences(
+                p.credentials().referenceDirectories(), p.credentials().referenceEnvPrefixes(), System::getenv);
+    }
+
+    @Bean
+    OutboundPolicy outboundPolicy(RampartProperties p) {
+        return OutboundPolicy.of(p.outbound().allowedNetworks(), p.outbound().allowMetadata());
     }
 
     @Bean
@@ -67,13 +80,24 @@ public class ServerConfig {
     }
 
     @Bean
-    ConnectorService connectorService(DataSource ds, CredentialVault vault, Clock clock, RampartProperties p) {
-        return new ConnectorService(ds, vault, clock, p.connectors().allowSandboxUrls());
+    ConnectorService connectorService(
+            DataSource ds,
+            CredentialVault vault,
+            Clock clock,
+            RampartProperties p,
+            CredentialReferences references,
+            OutboundPolicy outbound) {
+        return new ConnectorService(ds, vault, clock, p.connectors().allowSandboxUrls(), references, outbound);
     }
 
     @Bean
-    Users users(DataSource ds, Clock clock) {
-        return new Users(ds, clock);
+    Users users(DataSource ds, Clock clock, RampartProperties p) {
+        RampartProperties.SignIn s = p.signIn();
+        return new Users(
+                ds,
+                clock,
+                new Users.SignInPolicy(
+                        s.failuresPerAddress(), s.failuresPerAccount(), java.time.Duration.ofMinutes(s.lockMinutes())));
     }
 
     @Bean

@@ -5,6 +5,10 @@ import dev.rampart.app.security.Audit;
 import dev.rampart.app.security.Caller;
 import dev.rampart.app.security.Users;
 import dev.rampart.app.web.BodyLimitFilter;
+import dev.rampart.app.web.ContainerErrorValve;
+import dev.rampart.app.web.InputFilter;
+import dev.rampart.app.web.JsonStrings;
+import dev.rampart.app.web.KnownParameters;
 import java.util.List;
 import javax.sql.DataSource;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -47,6 +51,7 @@ public class WebConfig implements WebMvcConfigurer {
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
         registry.addInterceptor(access).addPathPatterns("/**");
+        registry.addInterceptor(new KnownParameters()).addPathPatterns("/api/**");
     }
 
     @Override
@@ -71,6 +76,46 @@ public class WebConfig implements WebMvcConfigurer {
                 return caller;
             }
         });
+    }
+
+    /** Control characters and over-long values are refused before anything reads them (and before sign-in). */
+    @Bean
+    FilterRegistrationBean<InputFilter> inputFilter() {
+        FilterRegistrationBean<InputFilter> r = new FilterRegistrationBean<>(new InputFilter());
+        r.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
+        r.addUrlPatterns("/*");
+        return r;
+    }
+
+    /** API request bodies: strings with NUL or other control characters are the field's error. */
+    @Bean
+    tools.jackson.databind.JacksonModule rampartStrings() {
+        return JsonStrings.module();
+    }
+
+    /** Tomcat's own error reports (requests refused before Rampart sees them) as problems, not Tomcat's HTML. */
+    @Bean
+    org.springframework.boot.web.server.WebServerFactoryCustomizer<
+                    org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory>
+            containerErrors() {
+        return factory -> factory.addContextCustomizers(context -> context.addLifecycleListener(event -> {
+            if (!org.apache.catalina.Lifecycle.BEFORE_START_EVENT.equals(event.getType())
+                    || !(context.getParent() instanceof org.apache.catalina.Host host)) {
+                return;
+            }
+            for (org.apache.catalina.Valve v : host.getPipeline().getValves()) {
+                if (v instanceof org.apache.catalina.valves.ErrorReportValve && !(v instanceof ContainerErrorValve)) {
+                    host.getPipeline().removeValve(v);
+                }
+            }
+            if (java.util.Arrays.stream(host.getPipeline().getValves())
+                    .noneMatch(v -> v instanceof ContainerErrorValve)) {
+                host.getPipeline().addValve(new ContainerErrorValve());
+            }
+            if (host instanceof org.apache.catalina.core.StandardHost sh) {
+                sh.setErrorReportValveClass(ContainerErrorValve.class.getName());
+            }
+        }));
     }
 
     @Bean

@@ -263,6 +263,9 @@ public final class PushImport {
         if (list != null && !list.isArray()) {
             problems.add("findings must be an array");
         }
+        if (hasNul(a)) {
+            problems.add("a key or value has a NUL character, which cannot be stored");
+        }
         if (!problems.isEmpty()) {
             bad.bad("assets", id, String.join(", ", problems));
             return false;
@@ -343,6 +346,29 @@ public final class PushImport {
                 lastSeen,
                 null,
                 null);
+    }
+
+    /** Whether a key or a text value anywhere in the tree has a NUL character (PostgreSQL cannot store it). */
+    static boolean hasNul(JsonNode n) {
+        if (n.isTextual()) {
+            return n.textValue().indexOf('\0') >= 0;
+        }
+        if (n.isObject()) {
+            for (var i = n.fields(); i.hasNext(); ) {
+                var e = i.next();
+                if (e.getKey().indexOf('\0') >= 0 || hasNul(e.getValue())) {
+                    return true;
+                }
+            }
+        }
+        if (n.isArray()) {
+            for (JsonNode x : n) {
+                if (hasNul(x)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static String text(JsonNode n, String key) {

@@ -107,7 +107,7 @@ public final class SyncEngine {
                 unlock(lock, RUN_LOCK, connector.id());
             }
         } catch (SQLException e) {
-            throw new SyncFailedException(SyncFailedException.Kind.RETRYABLE, "database error: " + e.getMessage(), e);
+            throw databaseError(e);
         }
     }
 
@@ -482,20 +482,15 @@ public final class SyncEngine {
             return new SyncFailedException(SyncFailedException.Kind.TERMINAL, e.getMessage(), e);
         }
         if (e instanceof DefenderException d) {
-            boolean terminal = d.status() >= 400 && d.status() < 500 && d.status() != 408 && d.status() != 429;
+            boolean terminal =
+                    !d.retryable() || (d.status() >= 400 && d.status() < 500 && d.status() != 408 && d.status() != 429);
             return new SyncFailedException(
                     terminal ? SyncFailedException.Kind.TERMINAL : SyncFailedException.Kind.RETRYABLE,
                     e.getMessage(),
                     e);
         }
-        if (e instanceof org.springframework.dao.DataAccessException d) {
-            return new SyncFailedException(
-                    SyncFailedException.Kind.RETRYABLE,
-                    "database error: " + d.getMostSpecificCause().getMessage(),
-                    e);
-        }
-        if (e instanceof SQLException) {
-            return new SyncFailedException(SyncFailedException.Kind.RETRYABLE, "database error: " + e.getMessage(), e);
+        if (e instanceof org.springframework.dao.DataAccessException || e instanceof SQLException) {
+            return databaseError(e);
         }
         if (e instanceof IllegalArgumentException) {
             return new SyncFailedException(SyncFailedException.Kind.TERMINAL, e.getMessage(), e);
@@ -503,6 +498,28 @@ public final class SyncEngine {
         return new SyncFailedException(
                 SyncFailedException.Kind.RETRYABLE,
                 e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()),
+                e);
+    }
+
+    /**
+     * A database failure as the run records it: its SQLSTATE and where the details are, never the database's own words
+     * (they quote the staged values and name tables); the log has them. A data exception (class 22: a value the
+     * database refuses, such as NUL in text) is the data's fault and terminal; the rest may pass.
+     */
+    static SyncFailedException databaseError(Exception e) {
+        String state = null;
+        for (Throwable t = e; t != null && state == null; t = t.getCause()) {
+            if (t instanceof SQLException s) {
+                state = s.getSQLState();
+            }
+        }
+        String id = java.util.UUID.randomUUID().toString();
+        LOG.warn("incident {}: database error (SQLSTATE {}): {}", id, state, e.toString(), e);
+        boolean data = state != null && state.startsWith("22");
+        return new SyncFailedException(
+                data ? SyncFailedException.Kind.TERMINAL : SyncFailedException.Kind.RETRYABLE,
+                (data ? "the database refused a value of the data (SQLSTATE " : "database error (SQLSTATE ") + state
+                        + "); the server log has the details under incident " + id,
                 e);
     }
 

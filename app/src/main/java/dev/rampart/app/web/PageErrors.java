@@ -39,8 +39,11 @@ public class PageErrors implements HandlerExceptionResolver, Ordered {
                     && !AnnotatedElementUtils.hasAnnotation(hm.getBeanType(), ResponseBody.class)
                     && !hm.hasMethodAnnotation(ResponseBody.class);
         }
-        String uri = request.getRequestURI();
-        String accept = request.getHeader("Accept");
+        return isPage(request.getRequestURI(), request.getHeader("Accept"));
+    }
+
+    /** A browser's request for a page: HTML asked for, outside the API's paths. */
+    static boolean isPage(String uri, String accept) {
         return !(uri.startsWith("/api/") || uri.startsWith("/actuator") || uri.startsWith("/v3/"))
                 && accept != null
                 && accept.contains("text/html");
@@ -68,6 +71,9 @@ public class PageErrors implements HandlerExceptionResolver, Ordered {
         } else if (e instanceof MissingServletRequestParameterException m) {
             status = HttpStatus.BAD_REQUEST;
             sentence = "The form is missing '" + m.getParameterName() + "'.";
+        } else if (ProblemHandler.isBadValue(e)) {
+            status = HttpStatus.BAD_REQUEST;
+            sentence = PageErrors.sentence(ProblemHandler.BAD_VALUE);
         } else {
             status = HttpStatus.INTERNAL_SERVER_ERROR;
             incident = UUID.randomUUID().toString();
@@ -76,6 +82,11 @@ public class PageErrors implements HandlerExceptionResolver, Ordered {
             sentence =
                     "Rampart could not show this page. The server log has the details under incident " + incident + ".";
         }
+        return page(status, sentence, incident);
+    }
+
+    /** The error page: the status, one sentence, and the incident id when the log has one. */
+    static ModelAndView page(HttpStatus status, String sentence, String incident) {
         ModelAndView page = new ModelAndView("error", status);
         page.addObject("status", status.value());
         page.addObject("error", status.getReasonPhrase());

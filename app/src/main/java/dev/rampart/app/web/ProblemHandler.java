@@ -55,8 +55,31 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
                                         : e.getRequiredType().getSimpleName().toLowerCase(java.util.Locale.ROOT)))));
     }
 
+    static final String BAD_VALUE =
+            "a value in the request cannot be stored or compared (it is out of range, or has a character such as NUL)";
+
+    /**
+     * Whether the database refused a value (SQLSTATE class 22, data exception: NUL in text, a number out of range, a
+     * malformed time): the request carried it, so it is the request's error, told without the database's words.
+     */
+    static boolean isBadValue(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException s
+                    && s.getSQLState() != null
+                    && s.getSQLState().startsWith("22")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        if (isBadValue(e)) {
+            LOG.info("refused a request value the database does not take: {}", Text.oneLine(e.toString(), 500));
+            return ResponseEntity.badRequest()
+                    .body(Problems.of(HttpStatus.BAD_REQUEST, "invalid-value", "Invalid value", BAD_VALUE));
+        }
         String incident = UUID.randomUUID().toString();
         LOG.error("incident {}: {}", incident, e.toString(), e);
         ProblemDetail p = Problems.of(
@@ -81,13 +104,12 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
                     "unknown field '" + u.getPropertyName() + "'"
                             + (u.getKnownPropertyIds() == null ? "" : "; known: " + u.getKnownPropertyIds()),
                     List.of(new ApiProblem.FieldError(u.getPropertyName(), "is not a known field")));
+        } else if (cause instanceof tools.jackson.databind.exc.InvalidFormatException f
+                && f.getTargetType() == String.class) {
+            problem = ApiProblem.invalid(path(f), "has a control character");
         } else if (cause instanceof tools.jackson.databind.exc.MismatchedInputException m
                 && !m.getPath().isEmpty()) {
-            String field = m.getPath().stream()
-                    .map(r -> r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]")
-                    .reduce((a, b) -> a + "." + b)
-                    .orElse("body");
-            problem = ApiProblem.invalid(field, "has the wrong type");
+            problem = ApiProblem.invalid(path(m), "has the wrong type");
         } else if (cause instanceof tools.jackson.core.JacksonException j && j.getLocation() != null) {
             problem = ApiProblem.badRequest(
                     "malformed-json",
@@ -97,6 +119,13 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
             problem = ApiProblem.badRequest("malformed-json", "the body is missing or is not valid JSON");
         }
         return ResponseEntity.status(problem.status()).body(Problems.of(problem));
+    }
+
+    private static String path(tools.jackson.databind.exc.MismatchedInputException m) {
+        return m.getPath().stream()
+                .map(r -> r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]")
+                .reduce((a, b) -> a + "." + b)
+                .orElse("body");
     }
 
     @Override

@@ -41,12 +41,17 @@ public final class Problems {
         response.setStatus(status.value());
         response.setContentType("application/problem+json");
         response.setCharacterEncoding("UTF-8");
+        response.getWriter().write(json(status, slug, title, detail));
+    }
+
+    /** A problem document as JSON text. */
+    static String json(HttpStatus status, String slug, String title, String detail) {
         Map<String, Object> body = new java.util.LinkedHashMap<>();
         body.put("type", type(slug).toString());
         body.put("title", title);
         body.put("status", status.value());
         body.put("detail", detail);
-        response.getWriter().write(JSON.writeValueAsString(body));
+        return JSON.writeValueAsString(body);
     }
 
     public static List<ApiProblem.FieldError> field(String field, String message) {

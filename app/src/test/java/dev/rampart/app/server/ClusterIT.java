@@ -72,7 +72,8 @@ class ClusterIT {
                                     + ProcessHandle.current().pid(),
                             "--rampart.scheduler.checkin-interval-ms=1000",
                             "--rampart.scheduler.reconcile-seconds=2",
-                            "--rampart.connectors.allow-sandbox-urls=true")
+                            "--rampart.connectors.allow-sandbox-urls=true",
+                            "--rampart.outbound.allowed-networks=127.0.0.0/8")
                     .redirectErrorStream(true)
                     .redirectOutput(home.resolve("log").toFile())
                     .start();

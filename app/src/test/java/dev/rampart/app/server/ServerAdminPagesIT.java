@@ -5,21 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rampart.app.security.Audit;
 import dev.rampart.app.security.Role;
 import dev.rampart.app.security.Users;
-import java.io.IOException;
-import java.net.CookieManager;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.web.util.HtmlUtils;
 
@@ -33,86 +22,9 @@ class ServerAdminPagesIT {
     private final TestServer server = TestServer.get();
     private final Users users = server.context.getBean(Users.class);
 
-    /** A browser's session: its cookies, and the CSRF token of the last page that had one, sent with every post. */
-    static final class Session {
-        private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
-        private final TestServer server;
-        private final HttpClient http = HttpClient.newBuilder()
-                .cookieHandler(new CookieManager())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(5))
-                .build();
-        private String csrf;
-
-        private Session(TestServer server) {
-            this.server = server;
-        }
-
-        /** Signs in through the form; null when the sign-in failed. */
-        static Session signIn(TestServer server, String username, String password) {
-            Session s = new Session(server);
-            s.get("/login");
-            TestServer.Response r = s.post("/login", Map.of("username", username, "password", password));
-            if (r.status() != 302 || r.body().contains("error")) {
-                return null;
-            }
-            // Spring Security gives the session a new CSRF token at sign-in: take it from the page it lands on.
-            for (int hops = 0; hops < 3 && r.status() == 302; hops++) {
-                r = s.get(URI.create(r.body()).getPath());
-            }
-            return s;
-        }
-
-        TestServer.Response get(String path) {
-            return send(
-                    HttpRequest.newBuilder(URI.create(server.baseUrl + path)).GET());
-        }
-
-        /** Posts a form with the session's CSRF token; a 302 answers with its Location as the body. */
-        TestServer.Response post(String path, Map<String, String> form) {
-            Map<String, String> all = new LinkedHashMap<>(form);
-            all.put("_csrf", csrf);
-            String body = all.entrySet().stream()
-                    .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
-                    .collect(Collectors.joining("&"));
-            return send(HttpRequest.newBuilder(URI.create(server.baseUrl + path))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)));
-        }
-
-        private TestServer.Response send(HttpRequest.Builder b) {
-            try {
-                HttpResponse<String> r = http.send(
-                        b.header("Accept", "text/html")
-                                .timeout(Duration.ofSeconds(60))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                Matcher m = CSRF.matcher(r.body());
-                if (m.find()) {
-                    csrf = HtmlUtils.htmlUnescape(m.group(1));
-                }
-                server.responses.add(r.headers().map() + "\n" + r.body());
-                String body = r.statusCode() == 302
-                        ? r.headers().firstValue("Location").orElse("")
-                        : r.body();
-                return new TestServer.Response(
-                        r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), body);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-
-        private static String enc(String s) {
-            return URLEncoder.encode(s, StandardCharsets.UTF_8);
-        }
-    }
-
-    private Session serverAdmin() {
+    private BrowserSession serverAdmin() {
         Users.User admin = server.user(TestServer.unique("root-"), true);
-        Session s = Session.signIn(server, admin.username(), PASSWORD);
+        BrowserSession s = BrowserSession.signIn(server, admin.username(), PASSWORD);
         assertThat(s).as("the server admin signs in").isNotNull();
         return s;
     }
@@ -141,7 +53,7 @@ class ServerAdminPagesIT {
 
     @Test
     void aServerAdminShouldCreateAUserWhoIsThenListedAndCanSignIn() {
-        Session admin = serverAdmin();
+        BrowserSession admin = serverAdmin();
         TestServer.Response page = admin.get("/admin");
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.body()).contains("id=\"server-admin-link\"").contains("<h2 id=\"h-audit\"");
@@ -162,7 +74,7 @@ class ServerAdminPagesIT {
 
         String row = admin.get("/admin").body();
         assertThat(row).contains("id=\"user-" + alice.id() + "\"").contains("Alice Example");
-        Session asAlice = Session.signIn(server, name, "a long passphrase 9");
+        BrowserSession asAlice = BrowserSession.signIn(server, name, "a long passphrase 9");
         assertThat(asAlice).as("the new user signs in").isNotNull();
         assertThat(asAlice.get("/admin").status()).isEqualTo(403);
 
@@ -173,7 +85,7 @@ class ServerAdminPagesIT {
 
     @Test
     void aShortPasswordOrATakenNameShouldBeASentenceNextToItsFieldAndNothingIsCreated() {
-        Session admin = serverAdmin();
+        BrowserSession admin = serverAdmin();
         String name = TestServer.unique("bob-");
         TestServer.Response r =
                 admin.post("/admin/users", Map.of("username", name, "displayName", "Bob", "password", "tiny-pw-7"));
@@ -181,7 +93,7 @@ class ServerAdminPagesIT {
         assertNoStackTrace(r);
         assertThat(text(r))
                 .containsPattern("id=\"user-password-error\" class=\"error\" role=\"alert\"[^>]*>The password must"
-                        + " have at least " + Users.MIN_PASSWORD + " characters.<")
+                        + " have " + Users.PASSWORD_RULE + ".<")
                 .contains("aria-describedby=\"user-password-error\"")
                 .contains("value=\"" + name + "\"")
                 .doesNotContain("tiny-pw-7");
@@ -204,7 +116,7 @@ class ServerAdminPagesIT {
 
     @Test
     void disableEnableUnlockAndDeleteShouldWorkAndBeAudited() {
-        Session admin = serverAdmin();
+        BrowserSession admin = serverAdmin();
         Users.User carol = server.user(TestServer.unique("carol-"), false);
         String target = "user " + carol.username();
 
@@ -215,13 +127,13 @@ class ServerAdminPagesIT {
         assertThat(audited("user.update", target))
                 .contains("\"enabled\": \"false\"")
                 .contains("\"via\": \"ui\"");
-        assertThat(Session.signIn(server, carol.username(), PASSWORD)).isNull();
+        assertThat(BrowserSession.signIn(server, carol.username(), PASSWORD)).isNull();
         assertThat(off.body()).contains("/admin/users/" + carol.id() + "/enable");
 
         admin.post("/admin/users/" + carol.id() + "/enable", Map.of());
         assertThat(users.find(carol.id()).orElseThrow().enabled()).isTrue();
         assertThat(audited("user.update", target)).contains("\"enabled\": \"true\"");
-        assertThat(Session.signIn(server, carol.username(), PASSWORD)).isNotNull();
+        assertThat(BrowserSession.signIn(server, carol.username(), PASSWORD)).isNotNull();
 
         server.jdbc
                 .sql("update app_user set failed_logins = 5, locked_until = now() + interval '1 hour' where id = ?")
@@ -247,7 +159,7 @@ class ServerAdminPagesIT {
     @Test
     void aServerAdminShouldNeitherDisableNorDeleteThemselves() {
         Users.User me = server.user(TestServer.unique("self-"), true);
-        Session admin = Session.signIn(server, me.username(), PASSWORD);
+        BrowserSession admin = BrowserSession.signIn(server, me.username(), PASSWORD);
         assertThat(admin).isNotNull();
         String page = admin.get("/admin").body();
         assertThat(page).doesNotContain("/admin/users/" + me.id() + "/disable");
@@ -263,7 +175,7 @@ class ServerAdminPagesIT {
 
     @Test
     void aServerAdminShouldCreateAProjectWithTheApisRules() {
-        Session admin = serverAdmin();
+        BrowserSession admin = serverAdmin();
         String key = TestServer.unique("adm-");
         TestServer.Response r = admin.post("/admin/projects", Map.of("key", key, "name", "Contoso EU"));
         assertThat(r.status()).isEqualTo(200);
@@ -308,7 +220,7 @@ class ServerAdminPagesIT {
         for (int i = 0; i < 101; i++) {
             audit.record("test", "system", null, null, "test.paging", marker + "-" + i, "success", Map.of());
         }
-        Session admin = serverAdmin();
+        BrowserSession admin = serverAdmin();
         String newest = admin.get("/admin").body();
         Matcher older =
                 Pattern.compile("id=\"older\" href=\"/admin\\?before=(\\d+)\"").matcher(newest);
@@ -324,7 +236,7 @@ class ServerAdminPagesIT {
         Users.User owner = server.user(TestServer.unique("owner-"), false);
         users.setMembership(owner.id(), server.project(project), Role.ADMIN);
         Users.User other = server.user(TestServer.unique("other-"), false);
-        Session s = Session.signIn(server, owner.username(), PASSWORD);
+        BrowserSession s = BrowserSession.signIn(server, owner.username(), PASSWORD);
         assertThat(s).isNotNull();
         TestServer.Response own = s.get("/projects/" + project + "/admin");
         assertThat(own.status()).isEqualTo(200);

@@ -23,11 +23,13 @@ class ServerApiIT {
         String name = TestServer.unique("lock-");
         Users.User u = users.create(name, null, "the right password!", false);
         for (int i = 0; i < Users.MAX_FAILURES; i++) {
-            assertThatThrownBy(() -> users.signIn(name, "wrong")).isInstanceOf(Users.SignInException.class);
+            assertThatThrownBy(() -> users.signIn(name, "wrong", "192.0.2.7"))
+                    .isInstanceOf(Users.SignInException.class);
         }
-        assertThatThrownBy(() -> users.signIn(name, "the right password!"))
-                .isInstanceOf(Users.SignInException.class)
-                .hasMessageContaining("locked");
+        assertThatThrownBy(() -> users.signIn(name, "the right password!", "192.0.2.7"))
+                .isInstanceOfSatisfying(Users.SignInException.class, e -> assertThat(e.refusal())
+                        .isEqualTo(Users.Refusal.LOCKED_FOR_ADDRESS))
+                .hasMessage("wrong user name or password");
         String project = TestServer.unique("lock-");
         String root = server.adminToken(project);
         assertThat(server.call("GET", "/api/v1/users/" + u.id(), root, null)
@@ -38,8 +40,10 @@ class ServerApiIT {
         assertThat(server.call("POST", "/api/v1/users/" + u.id() + "/unlock", root, null)
                         .status())
                 .isEqualTo(200);
-        assertThat(users.signIn(name, "the right password!").username()).isEqualTo(name);
-        assertThatThrownBy(() -> users.signIn("nobody-" + name, "x")).hasMessage("wrong user name or password");
+        assertThat(users.signIn(name, "the right password!", "192.0.2.7").username())
+                .isEqualTo(name);
+        assertThatThrownBy(() -> users.signIn("nobody-" + name, "x", "192.0.2.7"))
+                .hasMessage("wrong user name or password");
     }
 
     @Test
@@ -124,12 +128,19 @@ class ServerApiIT {
         var custom = server.call("PUT", "/api/v1/projects/" + project + "/connectors/" + id, editor, keep.toString());
         assertThat(custom.status()).isEqualTo(400);
         assertThat(custom.body()).contains("\"field\":\"baseUrl\"");
-        ((tools.jackson.databind.node.ObjectNode) keep).put("baseUrl", "http://plain.example");
-        var plain = server.call("PUT", "/api/v1/projects/" + project + "/connectors/" + id, admin, keep.toString());
-        assertThat(plain.status()).isEqualTo(400);
-        assertThat(plain.body()).contains("https");
-
+        // A project admin may not either: a custom base URL is a server administrator's (it decides where the token
+        // goes), and even theirs must be https.
+        var byAdmin = server.call("PUT", "/api/v1/projects/" + project + "/connectors/" + id, admin, keep.toString());
+        assertThat(byAdmin.status()).isEqualTo(400);
+        assertThat(byAdmin.json().get("errors").get(0).get("message").asString())
+                .startsWith("only a server administrator may set a custom base URL");
         String root = server.adminToken(project);
+        ((tools.jackson.databind.node.ObjectNode) keep).put("baseUrl", "http://plain.example");
+        var plain = server.call("PUT", "/api/v1/projects/" + project + "/connectors/" + id, root, keep.toString());
+        assertThat(plain.status()).isEqualTo(400);
+        assertThat(plain.json().get("errors").get(0).get("message").asString())
+                .isEqualTo("must be an absolute https URL");
+
         String metrics = "";
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (!metrics.contains("project=\"" + project) && System.nanoTime() < deadline) {

@@ -34,6 +34,8 @@ final class TestServer {
     static final JsonMapper JSON = JsonMapper.builder().build();
     private static final AtomicInteger NAMES = new AtomicInteger();
     private static TestServer instance;
+    /** The one directory this server accepts file references in ({@code rampart.credentials.*}). */
+    static final java.nio.file.Path SECRETS = secrets();
 
     final ConfigurableApplicationContext context;
     final String baseUrl;
@@ -58,6 +60,8 @@ final class TestServer {
                 "--rampart.home=" + home,
                 "--rampart.database.url=" + TestDatabase.url(),
                 "--rampart.connectors.allow-sandbox-urls=true",
+                "--rampart.outbound.allowed-networks=127.0.0.0/8,::1/128",
+                "--rampart.credentials.reference-directories=" + SECRETS,
                 "--rampart.node=test-" + ProcessHandle.current().pid(),
                 "--rampart.metrics.refresh-seconds=1",
                 "--rampart.api.max-body-bytes=65536",
@@ -65,6 +69,14 @@ final class TestServer {
         baseUrl = "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
         dataSource = context.getBean(DataSource.class);
         jdbc = JdbcClient.create(dataSource);
+    }
+
+    private static java.nio.file.Path secrets() {
+        try {
+            return Files.createTempDirectory("rampart-secrets");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static synchronized TestServer get() {
