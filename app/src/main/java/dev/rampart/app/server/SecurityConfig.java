@@ -169,7 +169,12 @@ public class SecurityConfig {
                     java.net.URI u = java.net.URI.create(saved.getRedirectUrl());
                     String path = u.getRawPath();
                     if (path != null && path.startsWith("/") && !path.startsWith("//")) {
-                        target = path + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
+                        // without the marker the request cache adds to find the saved request again
+                        String query = u.getRawQuery() == null
+                                ? ""
+                                : u.getRawQuery().replaceAll("(^|&)continue(=[^&]*)?(?=&|$)", "");
+                        query = query.startsWith("&") ? query.substring(1) : query;
+                        target = path + (query.isEmpty() ? "" : "?" + query);
                     }
                 } catch (IllegalArgumentException e) {
                     target = "/";

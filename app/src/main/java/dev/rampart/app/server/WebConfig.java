@@ -5,7 +5,6 @@ import dev.rampart.app.security.Audit;
 import dev.rampart.app.security.Caller;
 import dev.rampart.app.security.Users;
 import dev.rampart.app.web.BodyLimitFilter;
-import dev.rampart.app.web.ContainerErrorValve;
 import dev.rampart.app.web.InputFilter;
 import dev.rampart.app.web.JsonStrings;
 import dev.rampart.app.web.KnownParameters;

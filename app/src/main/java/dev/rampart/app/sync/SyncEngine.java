@@ -513,9 +513,18 @@ public final class SyncEngine {
                 state = s.getSQLState();
             }
         }
+        if (state == null || state.startsWith("08")) {
+            // the connection failed (or a driver's own error): its first line names no table and quotes no data
+            Throwable cause = e instanceof org.springframework.dao.DataAccessException d ? d.getMostSpecificCause() : e;
+            String m = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+            return new SyncFailedException(
+                    SyncFailedException.Kind.RETRYABLE,
+                    "database error: " + m.lines().findFirst().orElse(""),
+                    e);
+        }
         String id = java.util.UUID.randomUUID().toString();
         LOG.warn("incident {}: database error (SQLSTATE {}): {}", id, state, e.toString(), e);
-        boolean data = state != null && state.startsWith("22");
+        boolean data = state.startsWith("22");
         return new SyncFailedException(
                 data ? SyncFailedException.Kind.TERMINAL : SyncFailedException.Kind.RETRYABLE,
                 (data ? "the database refused a value of the data (SQLSTATE " : "database error (SQLSTATE ") + state

@@ -43,7 +43,7 @@ public class PageErrors implements HandlerExceptionResolver, Ordered {
     }
 
     /** A browser's request for a page: HTML asked for, outside the API's paths. */
-    static boolean isPage(String uri, String accept) {
+    public static boolean isPage(String uri, String accept) {
         return !(uri.startsWith("/api/") || uri.startsWith("/actuator") || uri.startsWith("/v3/"))
                 && accept != null
                 && accept.contains("text/html");
@@ -86,7 +86,7 @@ public class PageErrors implements HandlerExceptionResolver, Ordered {
     }
 
     /** The error page: the status, one sentence, and the incident id when the log has one. */
-    static ModelAndView page(HttpStatus status, String sentence, String incident) {
+    public static ModelAndView page(HttpStatus status, String sentence, String incident) {
         ModelAndView page = new ModelAndView("error", status);
         page.addObject("status", status.value());
         page.addObject("error", status.getReasonPhrase());
@@ -96,7 +96,7 @@ public class PageErrors implements HandlerExceptionResolver, Ordered {
     }
 
     /** "no connector 7" → "No connector 7." */
-    static String sentence(String message) {
+    public static String sentence(String message) {
         if (message == null || message.isBlank()) {
             return "The request could not be completed.";
         }

@@ -45,7 +45,7 @@ public final class Problems {
     }
 
     /** A problem document as JSON text. */
-    static String json(HttpStatus status, String slug, String title, String detail) {
+    public static String json(HttpStatus status, String slug, String title, String detail) {
         Map<String, Object> body = new java.util.LinkedHashMap<>();
         body.put("type", type(slug).toString());
         body.put("title", title);

@@ -45,17 +45,9 @@ class RouteEnumerationIT {
         callers.add(new Who("server admin", server.adminToken(project), Role.ADMIN, true));
 
         String admin = server.adminToken(project);
-        var created = server.call(
-                "POST",
-                "/api/v1/projects/" + project + "/connectors",
-                admin,
-                server.connectorBody("routes", server.sandbox.clientSecret()));
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
-        long connector = created.json().get("id").asLong();
-        var run =
-                server.call("POST", "/api/v1/projects/" + project + "/connectors/" + connector + "/runs", admin, null);
-        long runId = run.json().get("id").asLong();
-        server.awaitRun(project, runId, admin);
+        TestServer.Imported imported = server.imported(project, admin, "routes");
+        long connector = imported.connector();
+        long runId = imported.run();
         long asset = server.jdbc
                 .sql("select min(id) from asset where project_id = ?")
                 .param(server.project(project))

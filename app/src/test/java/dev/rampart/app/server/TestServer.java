@@ -174,6 +174,25 @@ final class TestServer {
         return o.toString();
     }
 
+    /** A connector to the sandbox and its first run, finished. */
+    record Imported(long connector, long run) {}
+
+    /** Creates a connector to the sandbox in the project and waits for its first run. */
+    Imported imported(String project, String token, String name) {
+        Response created = call(
+                "POST",
+                "/api/v1/projects/" + project + "/connectors",
+                token,
+                connectorBody(name, sandbox.clientSecret()));
+        if (created.status() != 201) {
+            throw new AssertionError("could not create connector " + name + ": " + created.body());
+        }
+        long connector = created.json().get("id").asLong();
+        long run = startRun(project, connector, token);
+        awaitRun(project, run, token);
+        return new Imported(connector, run);
+    }
+
     /** Starts a run of a connector through the API and returns its id. */
     long startRun(String project, long connectorId, String token) {
         return call("POST", "/api/v1/projects/" + project + "/connectors/" + connectorId + "/runs", token, null)

@@ -140,6 +140,14 @@ class UiPagesIT {
         pages.put("error-not-found", p + "/connectors/987654321");
 
         Page page = signedIn(Role.ADMIN, true);
+        // The Content-Security-Policy allows no inline script or style: a page that needs one shows it here.
+        List<String> blocked = new ArrayList<>();
+        page.onConsoleMessage(m -> {
+            if (m.text().contains("Content Security Policy")) {
+                blocked.add(page.url() + ": " + m.text());
+            }
+        });
+        pages.put("sign-in", "/login");
         Map<String, List<String>> failures = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : pages.entrySet()) {
             Response r = page.navigate(server.baseUrl + e.getValue());
@@ -163,6 +171,16 @@ class UiPagesIT {
             shot(page, "page-" + e.getKey());
         }
         assertThat(failures).as("accessibility violations").isEmpty();
+        assertThat(blocked).as("refused by the Content-Security-Policy").isEmpty();
+
+        // The project switcher (a script of Rampart's own, no inline handler) opens the chosen project's assets.
+        page.navigate(server.baseUrl + p);
+        String other = page.locator("#project-switcher option").allTextContents().stream()
+                .filter(o -> !o.equals(project))
+                .findFirst()
+                .orElseThrow();
+        page.selectOption("#project-switcher", other);
+        page.waitForURL("**/projects/" + other + "/assets");
 
         // Software sorted by the number of assets that have it, most first, as the stored counts say.
         page.navigate(server.baseUrl + p + "/software?sort=-assets");

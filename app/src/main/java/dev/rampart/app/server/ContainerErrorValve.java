@@ -1,5 +1,7 @@
-package dev.rampart.app.web;
+package dev.rampart.app.server;
 
+import dev.rampart.app.web.PageErrors;
+import dev.rampart.app.web.Problems;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,11 @@
-package dev.rampart.app.web;
+package dev.rampart.app.server;
 
 import dev.rampart.app.security.Permission;
 import dev.rampart.app.security.Requires;
+import dev.rampart.app.web.InputFilter;
+import dev.rampart.app.web.PageErrors;
+import dev.rampart.app.web.Problems;
+import dev.rampart.app.web.Text;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
