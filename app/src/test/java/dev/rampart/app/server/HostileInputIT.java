@@ -200,6 +200,45 @@ class HostileInputIT {
         }
     }
 
+    @Test
+    void pagesShouldAnswerHostileInputWithTheErrorPage() throws Exception {
+        String project = TestServer.unique("hostile-pages-");
+        String token = server.adminToken(project);
+        Map<String, String> values = Map.of("project", project, "id", "1", "assetId", "1", "cveId", "CVE-2020-0001");
+        List<String> problems = new ArrayList<>();
+        int checked = 0;
+        for (Routes.Route r : Routes.of(server.context).all()) {
+            if (!r.rampart() || r.pattern().startsWith("/api/") || r.pattern().equals("/login")) {
+                continue;
+            }
+            for (String v : List.of("\u0000", "a\u0001b", "x".repeat(5000))) {
+                String enc = URLEncoder.encode(v, StandardCharsets.UTF_8);
+                HttpRequest.Builder b = HttpRequest.newBuilder(
+                                URI.create(server.baseUrl + r.path(values) + (r.writes() ? "" : "?q=" + enc)))
+                        .header("Accept", "text/html")
+                        .header("Authorization", "Bearer " + token)
+                        .timeout(Duration.ofSeconds(30));
+                if (r.writes()) {
+                    b.header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString("name=" + enc + "&username=" + enc));
+                }
+                HttpResponse<String> page = server.http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+                checked++;
+                boolean longValue = v.length() > 100;
+                if (longValue && r.writes()) {
+                    continue; // a long form field is the form's own business (it says so next to the field)
+                }
+                if (page.statusCode() != 400
+                        || !page.body().contains("id=\"error-sentence\"")
+                        || LEAK.matcher(page.body()).find()) {
+                    problems.add(r + " with " + describe(v) + ": " + page.statusCode() + " " + cut(page.body()));
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(40);
+        assertThat(problems).isEmpty();
+    }
+
     /** Bodies with one hostile value each, in every field of the request record (and of the records it holds). */
     private static Map<String, String> bodies(Class<?> type) {
         Map<String, String> out = new LinkedHashMap<>();

@@ -180,6 +180,25 @@ class OidcIT {
                         HttpResponse.BodyHandlers.ofString());
         assertThat(me.statusCode()).as(me.body()).isEqualTo(200);
         assertThat(me.body()).contains("\"username\":\"" + name + "\"").contains("\"via\":\"session\"");
+        // a single sign-on session follows the account like any other: made a server admin, it is one; disabled, over
+        Users users = rampart.getBean(Users.class);
+        long id = users.find(name).orElseThrow().id();
+        users.update(id, null, true, null);
+        assertThat(known.getKey()
+                        .send(
+                                HttpRequest.newBuilder(URI.create(base + "/api/v1/users"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .isEqualTo(200);
+        users.update(id, null, false, false);
+        assertThat(known.getKey()
+                        .send(
+                                HttpRequest.newBuilder(URI.create(base + "/api/v1/me"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .isEqualTo(401);
 
         var stranger = signIn(TestServer.unique("stranger-"));
         assertThat(stranger.getValue()).contains("/login?error");
