@@ -38,6 +38,13 @@ public final class CurrentAccountFilter extends OncePerRequestFilter {
         this.audit = audit;
     }
 
+    /** Static files need no authority (they are public), so they cost no lookup. */
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        return uri.startsWith("/css/") || uri.startsWith("/js/") || uri.startsWith("/webjars/");
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
