@@ -120,10 +120,6 @@ public final class Users {
         public Refusal refusal() {
             return refusal;
         }
-
-        public boolean locked() {
-            return refusal == Refusal.LOCKED || refusal == Refusal.LOCKED_FOR_ADDRESS;
-        }
     }
 
     /** Whether a new password is long enough ({@link #MIN_PASSWORD}) and short enough for bcrypt. */
