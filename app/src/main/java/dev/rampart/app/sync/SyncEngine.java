@@ -8,6 +8,7 @@ import dev.rampart.app.connector.ConnectorOptions;
 import dev.rampart.app.database.Transactions;
 import dev.rampart.app.profile.Profiles;
 import dev.rampart.app.project.Projects;
+import dev.rampart.app.risk.RiskService;
 import dev.rampart.app.ticket.Tickets;
 import dev.rampart.defender.DefenderClient;
 import dev.rampart.defender.error.AuthenticationException;
@@ -356,8 +357,14 @@ public final class SyncEngine {
             DetailApply.apply(tx, ctx);
             step.accept("source");
             sourceSteps.accept(tx);
+            step.accept("risk");
+            RiskService.Update risk =
+                    RiskService.update(tx, ctx.projectId(), ctx.runId(), ctx.at(), RiskService.Scope.RUN);
             ObjectNode summary = progress.summary(bad, api, started);
             summary.setAll(changeCounts(tx, ctx.runId()));
+            summary.put("riskComputed", risk.computed());
+            summary.put("riskRaised", risk.raised());
+            summary.put("riskLowered", risk.lowered());
             step.accept("counts");
             recount(tx, ctx, summary);
             summary.put(

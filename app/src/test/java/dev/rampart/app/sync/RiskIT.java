@@ -1,0 +1,200 @@
+package dev.rampart.app.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rampart.app.risk.RiskModel;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Endpoint risk as a run leaves it: every asset scored and explained, the score following the findings a run fixes
+ * (with the level's change as an event and in the history), and devices only another source reports judged by their
+ * OS among Defender's devices, marked as inferred.
+ */
+class RiskIT {
+
+    /** The risk a fresh read of the asset's open findings and alerts gives, with the model alone. */
+    private static RiskModel.Risk recompute(SyncFixture f, long assetId) {
+        RiskModel.Accumulator acc = new RiskModel.Accumulator();
+        f.jdbc.sql(
+                        """
+                        select f.cve_id, f.severity, f.cvss, f.exploitability, coalesce(v.exploit_verified, false),
+                               coalesce(v.exploit_in_kit, false), coalesce(v.public_exploit, false), v.epss,
+                               f.product_name, coalesce(f.recommended_update, f.fixing_kb)
+                          from finding f left join vulnerability v on v.project_id = f.project_id and v.cve_id = f.cve_id
+                         where f.asset_id = ? and f.state = 'open'
+                        """)
+                .param(assetId)
+                .query((rs, n) -> acc.finding(new RiskModel.FindingFacts(
+                        rs.getString(1),
+                        rs.getString(2),
+                        (Double) rs.getObject(3),
+                        rs.getString(4),
+                        rs.getBoolean(5),
+                        rs.getBoolean(6),
+                        rs.getBoolean(7),
+                        (Double) rs.getObject(8),
+                        rs.getString(9),
+                        rs.getString(10))))
+                .list();
+        f.jdbc.sql("select alert_id, title, severity, status from alert where asset_id = ?")
+                .param(assetId)
+                .query((rs, n) -> acc.alert(
+                        new RiskModel.AlertFacts(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4))))
+                .list();
+        Map<String, Object> a = f.jdbc.sql("select criticality, metadata->>'deviceValue' as dv from asset where id = ?")
+                .param(assetId)
+                .query()
+                .singleRow();
+        return acc.assess(RiskModel.AssetFacts.of((String) a.get("criticality"), (String) a.get("dv")));
+    }
+
+    private static Map<String, Object> stored(SyncFixture f, long assetId) {
+        return f.jdbc.sql(
+                        """
+                        select a.risk_level, a.risk_score, r.level, r.score, r.exposure, r.inferred,
+                               r.contributors::text as contributors
+                          from asset a join asset_risk r on r.asset_id = a.id where a.id = ?
+                        """)
+                .param(assetId)
+                .query()
+                .singleRow();
+    }
+
+    @Test
+    void everyAssetShouldBeScoredAndExplainedAsTheModelSays() {
+        try (SyncFixture f = new SyncFixture(40)) {
+            RunSummary run = f.full();
+            assertThat(run.succeeded()).as(run.toString()).isTrue();
+            assertThat(run.json().get("riskComputed").asLong()).isEqualTo(40);
+            assertThat(f.count("select count(*) from asset where project_id = ? and risk_level is null", f.projectId()))
+                    .isZero();
+            List<Long> assets = f.jdbc.sql("select id from asset where project_id = ? order by id")
+                    .param(f.projectId())
+                    .query(Long.class)
+                    .list();
+            for (long id : assets) {
+                RiskModel.Risk expected = recompute(f, id);
+                Map<String, Object> s = stored(f, id);
+                assertThat(s.get("risk_level"))
+                        .as("asset " + id)
+                        .isEqualTo(expected.level().label());
+                assertThat((Double) s.get("risk_score")).as("asset " + id).isEqualTo(expected.score());
+                assertThat(s.get("level")).isEqualTo(s.get("risk_level"));
+            }
+            // the riskiest asset's first reason is its worst finding, or an alert that is worse
+            long top = f.jdbc.sql("select id from asset where project_id = ? order by risk_score desc, id limit 1")
+                    .param(f.projectId())
+                    .query(Long.class)
+                    .single();
+            RiskModel.Risk worst = recompute(f, top);
+            assertThat(stored(f, top).get("contributors").toString())
+                    .contains(worst.contributors().get(0).text().replace("\"", "\\\""));
+            assertThat(worst.level()).isIn(RiskModel.Level.HIGH, RiskModel.Level.CRITICAL);
+            // a first computation is the baseline: history, no raised or lowered event
+            assertThat(f.eventCount(run.runId(), "risk.raised") + f.eventCount(run.runId(), "risk.lowered"))
+                    .isZero();
+            assertThat(f.count(
+                            "select count(*) from asset_risk_history h join asset a on a.id = h.asset_id"
+                                    + " where a.project_id = ?",
+                            f.projectId()))
+                    .isEqualTo(40);
+        }
+    }
+
+    @Test
+    void fixingADevicesFindingsShouldLowerItsRiskAndRecordTheChange() {
+        try (SyncFixture f = new SyncFixture(40)) {
+            assertThat(f.full().succeeded()).isTrue();
+            // the riskiest device whose risk comes from findings, not an alert
+            long asset = f.jdbc.sql(
+                            """
+                            select a.id from asset a join asset_risk r on r.asset_id = a.id
+                             where a.project_id = ? and r.alert < r.exposure and r.level in ('High', 'Critical')
+                             order by r.score desc, a.id limit 1
+                            """)
+                    .param(f.projectId())
+                    .query(Long.class)
+                    .single();
+            String machine = f.jdbc.sql("select defender_machine_id from asset where id = ?")
+                    .param(asset)
+                    .query(String.class)
+                    .single();
+            int device = -1;
+            for (int i = 0; i < 40; i++) {
+                if (f.emulator.tenant().machineId(i).equals(machine)) {
+                    device = i;
+                }
+            }
+            double before = (Double) stored(f, asset).get("risk_score");
+            String levelBefore = (String) stored(f, asset).get("risk_level");
+            f.advance(Duration.ofHours(1));
+            for (String cve : f.openCves(device)) {
+                f.vulnerability(device, cve, false);
+            }
+            RunSummary run = f.full();
+            assertThat(run.succeeded()).as(run.toString()).isTrue();
+            Map<String, Object> after = stored(f, asset);
+            assertThat((Double) after.get("risk_score")).isLessThan(before);
+            assertThat(after.get("risk_level")).isNotEqualTo(levelBefore);
+            assertThat(f.count(
+                            "select count(*) from change_event where run_id = ? and type = 'risk.lowered'"
+                                    + " and asset_id = ? and details->>'from' = ? and details->>'to' = ?",
+                            run.runId(),
+                            asset,
+                            levelBefore,
+                            after.get("risk_level")))
+                    .isEqualTo(1);
+            assertThat(f.jdbc.sql("select level from asset_risk_history where asset_id = ? order by at")
+                            .param(asset)
+                            .query(String.class)
+                            .list())
+                    .containsExactly(levelBefore, (String) after.get("risk_level"));
+            assertThat(run.json().get("riskLowered").asLong()).isPositive();
+        }
+    }
+
+    @Test
+    void aDeviceOnlyAnotherSourceReportsShouldTakeItsOsRiskFromDefendersDevicesMarkedInferred() {
+        try (SyncFixture f = new SyncFixture(60)) {
+            assertThat(f.full().succeeded()).isTrue();
+            Map<String, Object> os = f.jdbc.sql(
+                            """
+                            select a.os_platform, a.os_version,
+                                   percentile_cont(0.5) within group (order by r.exposure) as median, count(*) as n
+                              from asset a join asset_risk r on r.asset_id = a.id
+                             where a.project_id = ? and a.active and a.os_platform is not null
+                             group by 1, 2 having count(*) >= 3 order by count(*) desc, 1, 2 limit 1
+                            """)
+                    .param(f.projectId())
+                    .query()
+                    .singleRow();
+            String json =
+                    """
+                    {"source": "cmdb", "assets": [{"id": "cmdb-1", "name": "unmanaged-01", "fqdn": "unmanaged-01.corp.example",
+                      "osPlatform": "%s", "osVersion": %s, "findings": []}]}
+                    """
+                            .formatted(
+                                    os.get("os_platform"),
+                                    os.get("os_version") == null ? "null" : "\"" + os.get("os_version") + "\"");
+            RunSummary pushed = new PushImport(f.dataSource, f.emulator.clock())
+                    .run(f.project, new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+            assertThat(pushed.succeeded()).as(pushed.toString()).isTrue();
+            long asset = f.jdbc.sql("select id from asset where project_id = ? and name = 'unmanaged-01'")
+                    .param(f.projectId())
+                    .query(Long.class)
+                    .single();
+            Map<String, Object> r = stored(f, asset);
+            assertThat(r.get("inferred")).isEqualTo(true);
+            assertThat((Double) r.get("exposure"))
+                    .isEqualTo(Math.round(((Number) os.get("median")).doubleValue() * 10) / 10.0);
+            assertThat(r.get("contributors").toString())
+                    .contains("\"kind\": \"inferred\"")
+                    .contains(os.get("n") + " Defender devices on " + os.get("os_platform"));
+        }
+    }
+}
