@@ -66,3 +66,8 @@ create index machine_action_due on machine_action (next_poll_at) where status in
 
 -- Changes made outside a run (a criticality set by hand, an action's end) are events too, without a run.
 alter table change_event alter column run_id drop not null;
+
+-- The findings list sorted by exploitability (verified, in a kit, public, none; then CVSS).
+create index finding_state_exploit on finding (project_id, state,
+    (((case exploitability when 'ExploitIsVerified' then 3 when 'ExploitIsInKit' then 2
+       when 'ExploitIsPublic' then 1 else 0 end) * 100 + coalesce(cvss, 0))::double precision), id);

@@ -28,6 +28,10 @@ import java.util.Set;
  * @param perDeviceLogonLimit at most this many per-device logon-user calls in a run (only new devices are asked)
  * @param logonUsersEveryHours logon users of every device are read in bulk (hunting) at most this often; runs in
  *     between ask only for new devices
+ * @param sensorVersions the sensor version each OS platform should run at least (e.g. {@code {"Windows11":
+ *     "10.8350.26100.2295"}}); a platform not named is held to the newest version seen in the tenant (F10)
+ * @param expectedManagedBy the tools that should manage the devices (Defender's {@code managedBy}, e.g. {@code
+ *     ["Intune"]}); empty: any tool, but not none ({@code Unknown})
  */
 public record ConnectorOptions(
         int gracePeriodDays,
@@ -40,10 +44,20 @@ public record ConnectorOptions(
         double maxBadRecordPercent,
         String logonUsers,
         int perDeviceLogonLimit,
-        int logonUsersEveryHours) {
+        int logonUsersEveryHours,
+        java.util.Map<String, String> sensorVersions,
+        List<String> expectedManagedBy) {
 
-    public static final ConnectorOptions DEFAULTS =
-            new ConnectorOptions(0, true, 50_000, 100_000, 7, 10, 10, 1.0, "auto", 200, 24);
+    public static final ConnectorOptions DEFAULTS = new ConnectorOptions(
+            0, true, 50_000, 100_000, 7, 10, 10, 1.0, "auto", 200, 24, java.util.Map.of(), List.of());
+
+    private static final java.util.regex.Pattern VERSION =
+            java.util.regex.Pattern.compile("[0-9]{1,9}(\\.[0-9]{1,9}){0,5}");
+
+    public ConnectorOptions {
+        sensorVersions = java.util.Map.copyOf(sensorVersions);
+        expectedManagedBy = List.copyOf(expectedManagedBy);
+    }
 
     private static final Set<String> LOGON_MODES = Set.of("auto", "hunting", "per-device", "off");
 
@@ -66,7 +80,9 @@ public record ConnectorOptions(
                 "maxBadRecordPercent",
                 "logonUsers",
                 "perDeviceLogonLimit",
-                "logonUsersEveryHours");
+                "logonUsersEveryHours",
+                "sensorVersions",
+                "expectedManagedBy");
         List<String> unknown = ConnectorSpec.unknownKeys(node, known);
         if (!unknown.isEmpty()) {
             problems.add(at + " has unknown keys " + unknown + " (known: "
@@ -88,7 +104,50 @@ public record ConnectorOptions(
                 number(node, "maxBadRecordPercent", d.maxBadRecordPercent(), at, problems),
                 logon,
                 integer(node, "perDeviceLogonLimit", d.perDeviceLogonLimit(), 0, 100_000, at, problems),
-                integer(node, "logonUsersEveryHours", d.logonUsersEveryHours(), 1, 168, at, problems));
+                integer(node, "logonUsersEveryHours", d.logonUsersEveryHours(), 1, 168, at, problems),
+                sensorVersions(node.get("sensorVersions"), at, problems),
+                strings(node.get("expectedManagedBy"), at + ".expectedManagedBy", problems));
+    }
+
+    private static java.util.Map<String, String> sensorVersions(JsonNode v, String at, List<String> p) {
+        java.util.Map<String, String> m = new java.util.TreeMap<>();
+        if (v == null || v.isNull()) {
+            return m;
+        }
+        if (!v.isObject()) {
+            p.add(at + ".sensorVersions must be an object of OS platform to version, e.g. {\"Windows11\":"
+                    + " \"10.8350.26100.2295\"}");
+            return m;
+        }
+        v.fields().forEachRemaining(e -> {
+            if (!e.getKey().matches("[A-Za-z0-9 ._-]{1,64}")
+                    || !e.getValue().isTextual()
+                    || !VERSION.matcher(e.getValue().asText()).matches()) {
+                p.add(at + ".sensorVersions." + e.getKey() + " must be a version of numbers and dots");
+            } else {
+                m.put(e.getKey(), e.getValue().asText());
+            }
+        });
+        return m;
+    }
+
+    private static List<String> strings(JsonNode v, String at, List<String> p) {
+        List<String> out = new ArrayList<>();
+        if (v == null || v.isNull()) {
+            return out;
+        }
+        if (!v.isArray()) {
+            p.add(at + " must be a list of names");
+            return out;
+        }
+        for (JsonNode x : v) {
+            if (!x.isTextual() || !x.asText().matches("[A-Za-z0-9 ._-]{1,64}")) {
+                p.add(at + " must hold names of letters, digits, spaces, '.', '_' or '-'");
+            } else {
+                out.add(x.asText());
+            }
+        }
+        return out;
     }
 
     private static int integer(JsonNode node, String key, int dflt, int min, int max, String at, List<String> p) {
@@ -145,6 +204,9 @@ public record ConnectorOptions(
         o.put("logonUsers", logonUsers);
         o.put("perDeviceLogonLimit", perDeviceLogonLimit);
         o.put("logonUsersEveryHours", logonUsersEveryHours);
+        ObjectNode versions = o.putObject("sensorVersions");
+        sensorVersions.forEach(versions::put);
+        expectedManagedBy.forEach(o.putArray("expectedManagedBy")::add);
         return o;
     }
 

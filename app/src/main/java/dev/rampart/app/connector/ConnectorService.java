@@ -457,6 +457,10 @@ public final class ConnectorService {
                         .param(projectId)
                         .query()
                         .listOfRows();
+                // what remains lost the connector's findings, alerts and sensor facts: its risk changes
+                dev.rampart.app.risk.SensorHealth.update(tx, projectId, null, clock.instant());
+                dev.rampart.app.risk.RiskService.update(
+                        tx, projectId, null, clock.instant(), dev.rampart.app.risk.RiskService.Scope.ALL);
                 return null;
             });
         } catch (SQLException e) {

@@ -57,7 +57,8 @@ public class AssetPages {
     }
 
     /** The asset list's filters that a URL (and a saved filter) carries; {@code meta.<key>} as well. */
-    static final List<String> FILTERS = List.of("q", "health", "active", "os", "sort");
+    static final List<String> FILTERS =
+            List.of("q", "health", "active", "os", "risk", "sensorFlag", "isolated", "sort");
 
     /** The asset list's filters of a request: the known ones and every non-blank {@code meta.<key>}, in order. */
     static Map<String, String> filters(Map<String, String> params) {
@@ -100,6 +101,7 @@ public class AssetPages {
             return "redirect:/projects/" + project + "/assets?" + query(filters);
         }
         Boolean active = filters.containsKey("active") ? Boolean.valueOf(filters.get("active")) : null;
+        Boolean isolated = filters.containsKey("isolated") ? Boolean.valueOf(filters.get("isolated")) : null;
         Map<String, String> apiFilters = new LinkedHashMap<>(filters);
         apiFilters.remove("sort");
         CursorPage<Map<String, Object>> page = api.assets(
@@ -108,6 +110,9 @@ public class AssetPages {
                 filters.get("health"),
                 active,
                 filters.get("os"),
+                filters.get("risk"),
+                filters.get("sensorFlag"),
+                isolated,
                 filters.get("sort"),
                 cursor,
                 50,

@@ -59,13 +59,20 @@ public class InventoryController {
                    a.health_status as "healthStatus", a.active, a.deactivated_at as "deactivatedAt",
                    a.first_seen as "firstSeen",
                    (select max(s.last_seen) from asset_source s where s.asset_id = a.id) as "lastSeen",
-                   (select count(*) from finding f where f.asset_id = a.id and f.state = 'open') as "openFindings"
+                   (select count(*) from finding f where f.asset_id = a.id and f.state = 'open') as "openFindings",
+                   a.criticality, a.isolated, a.sensor_flags as "sensorFlags",
+                   (select jsonb_build_object('level', r.level, 'score', r.score, 'inferred', r.inferred,
+                                              'exposure', r.exposure, 'alert', r.alert,
+                                              'contributors', r.contributors, 'computedAt', r.computed_at)
+                      from asset_risk r where r.asset_id = a.id) as risk
             """;
 
     /**
-     * Assets. Filters: {@code q} (name, hostname or FQDN contains), {@code health}, {@code active}, {@code os}, and any
-     * metadata key as {@code meta.<key>=<value>} (Defender's machine properties: {@code meta.exposureLevel=High},
-     * {@code meta.rbacGroupName=Servers}...). Sorts: name, hostname, os, health, firstSeen, id.
+     * Assets. Filters: {@code q} (name, hostname or FQDN contains), {@code health}, {@code active}, {@code os},
+     * {@code risk} (levels, comma-separated: {@code High,Critical}), {@code sensorFlag} (flags, comma-separated; an
+     * asset with any of them), {@code isolated}, and any metadata key as {@code meta.<key>=<value>} (Defender's machine
+     * properties: {@code meta.exposureLevel=High}, {@code meta.rbacGroupName=Servers}...). Sorts: name, hostname, os,
+     * health, firstSeen, risk, id.
      */
     @GetMapping("/assets")
     @Requires(Permission.READ)
@@ -75,6 +82,9 @@ public class InventoryController {
             @RequestParam(required = false) String health,
             @RequestParam(required = false) Boolean active,
             @RequestParam(required = false) String os,
+            @RequestParam(required = false) String risk,
+            @RequestParam(required = false) String sensorFlag,
+            @RequestParam(required = false) Boolean isolated,
             @RequestParam(required = false) String sort,
             @RequestParam(required = false) String cursor,
             @RequestParam(required = false) Integer limit,
@@ -87,13 +97,38 @@ public class InventoryController {
                                 "os", text("coalesce(a.os_platform, '')"),
                                 "health", text("coalesce(a.health_status, '')"),
                                 "firstSeen", time("a.first_seen"),
+                                "risk", number("a.risk_score"),
                                 "id", id("a.id")),
                         "name",
                         id("a.id"))
                 .where("a.project_id = ?", caller.requireProject())
                 .whereIf(health, "a.health_status = ?")
                 .whereIf(active, "a.active = ?")
-                .whereIf(os, "a.os_platform = ?");
+                .whereIf(os, "a.os_platform = ?")
+                .whereIf(isolated, "a.isolated = ?");
+        if (risk != null && !risk.isBlank()) {
+            List<String> levels = new java.util.ArrayList<>();
+            for (String l : risk.split(",")) {
+                try {
+                    levels.add(
+                            dev.rampart.app.risk.RiskModel.Level.parse(l.trim()).label());
+                } catch (IllegalArgumentException e) {
+                    throw ApiProblem.invalid("risk", e.getMessage());
+                }
+            }
+            list.where("a.risk_level = any(cast(? as text[]))", "{" + String.join(",", levels) + "}");
+        }
+        if (sensorFlag != null && !sensorFlag.isBlank()) {
+            List<String> flags = new java.util.ArrayList<>();
+            for (String f : sensorFlag.split(",")) {
+                if (!dev.rampart.app.risk.SensorHealth.FLAGS.contains(f.trim())) {
+                    throw ApiProblem.invalid(
+                            "sensorFlag", "is one of " + String.join(", ", dev.rampart.app.risk.SensorHealth.FLAGS));
+                }
+                flags.add(f.trim());
+            }
+            list.where("a.sensor_flags && cast(? as text[])", "{" + String.join(",", flags) + "}");
+        }
         if (q != null && !q.isBlank()) {
             String like = KeysetList.contains(q);
             list.where(
@@ -109,9 +144,12 @@ public class InventoryController {
                     throw ApiProblem.invalid(k, "a metadata key is letters, digits, '_', '.' or '-'");
                 }
                 meta.put(key, v);
-            } else if (!List.of("q", "health", "active", "os", "sort", "cursor", "limit")
+            } else if (!List.of(
+                            "q", "health", "active", "os", "risk", "sensorFlag", "isolated", "sort", "cursor", "limit")
                     .contains(k)) {
-                throw ApiProblem.invalid(k, "is not a filter of this list (q, health, active, os, meta.<key>)");
+                throw ApiProblem.invalid(
+                        k,
+                        "is not a filter of this list (q, health, active, os, risk, sensorFlag, isolated, meta.<key>)");
             }
         });
         if (!meta.isEmpty()) {
@@ -215,8 +253,19 @@ public class InventoryController {
             """;
 
     /**
+     * The exploitability sort: verified, in a kit, public, none, then CVSS (the index {@code finding_state_exploit}
+     * serves it).
+     */
+    static final String EXPLOIT_RANK =
+            """
+            ((case f.exploitability when 'ExploitIsVerified' then 3 when 'ExploitIsInKit' then 2
+              when 'ExploitIsPublic' then 1 else 0 end) * 100 + coalesce(f.cvss, 0))::double precision\
+            """;
+
+    /**
      * Findings. Filters: {@code state} (open, fixed, archived), {@code severity}, {@code exploitability}, {@code source}
-     * (its name), {@code cve}, {@code assetId}. Sorts: id, cvss, openedAt, cve.
+     * (its name), {@code cve}, {@code assetId}. Sorts: id, cvss, openedAt, cve, exploitability (verified, in a kit,
+     * public, none; then CVSS).
      */
     @GetMapping("/findings")
     @Requires(Permission.READ)
@@ -244,7 +293,9 @@ public class InventoryController {
                                 "openedAt",
                                 time("f.opened_at"),
                                 "cve",
-                                text("f.cve_id")),
+                                text("f.cve_id"),
+                                "exploitability",
+                                KeysetList.Key.of(EXPLOIT_RANK, "double precision")),
                         "-id",
                         id("f.id"))
                 .where("f.project_id = ?", caller.requireProject())

@@ -9,6 +9,7 @@ import dev.rampart.app.database.Transactions;
 import dev.rampart.app.profile.Profiles;
 import dev.rampart.app.project.Projects;
 import dev.rampart.app.risk.RiskService;
+import dev.rampart.app.risk.SensorHealth;
 import dev.rampart.app.ticket.Tickets;
 import dev.rampart.defender.DefenderClient;
 import dev.rampart.defender.error.AuthenticationException;
@@ -357,6 +358,8 @@ public final class SyncEngine {
             DetailApply.apply(tx, ctx);
             step.accept("source");
             sourceSteps.accept(tx);
+            step.accept("sensors");
+            int[] sensors = SensorHealth.update(tx, ctx.projectId(), ctx.runId(), ctx.at());
             step.accept("risk");
             RiskService.Update risk =
                     RiskService.update(tx, ctx.projectId(), ctx.runId(), ctx.at(), RiskService.Scope.RUN);
@@ -365,6 +368,8 @@ public final class SyncEngine {
             summary.put("riskComputed", risk.computed());
             summary.put("riskRaised", risk.raised());
             summary.put("riskLowered", risk.lowered());
+            summary.put("sensorFlagsRaised", sensors[0]);
+            summary.put("sensorFlagsCleared", sensors[1]);
             step.accept("counts");
             recount(tx, ctx, summary);
             summary.put(
