@@ -27,12 +27,18 @@ public class AssetPages {
     private final JdbcClient jdbc;
     private final SavedFilters savedFilters;
     private final dev.rampart.app.security.Audit audit;
+    private final dev.rampart.app.risk.RiskController risk;
+    private final dev.rampart.app.action.ActionService actions;
 
     public AssetPages(
             InventoryController api,
             dev.rampart.app.security.PageModel pages,
             DataSource dataSource,
-            dev.rampart.app.security.Audit audit) {
+            dev.rampart.app.security.Audit audit,
+            dev.rampart.app.risk.RiskController risk,
+            dev.rampart.app.action.ActionService actions) {
+        this.risk = risk;
+        this.actions = actions;
         this.api = api;
         this.pages = pages;
         this.jdbc = JdbcClient.create(dataSource);
@@ -226,6 +232,18 @@ public class AssetPages {
         model.addAttribute("asset", asset);
         model.addAttribute(
                 "defender", defender(caller.requireProject(), assetId, asset).orElse(null));
+        model.addAttribute("canTriage", caller.role().allows(Permission.TRIAGE));
+        model.addAttribute("canRespond", caller.role().allows(Permission.RESPOND));
+        if (tab.equals("risk")) {
+            model.addAttribute("history", risk.history(assetId, caller).get("items"));
+        }
+        if (tab.equals("response")) {
+            model.addAttribute(
+                    "actions", actions.list(caller.requireProject(), Long.MAX_VALUE, 50, assetId, null, null));
+            model.addAttribute(
+                    "unavailable",
+                    actions.unavailable(caller.requireProject(), assetId).orElse(null));
+        }
         return "assets/detail";
     }
 

@@ -30,7 +30,21 @@ public record RampartProperties(
         @DefaultValue SignIn signIn,
         @DefaultValue Credentials credentials,
         @DefaultValue Outbound outbound,
+        @DefaultValue Actions actions,
         String node) {
+
+    /**
+     * Response actions (F18).
+     *
+     * @param pollSeconds how soon after a request Defender is first asked about it (then with back-off, at most every
+     *     5 minutes)
+     * @param giveUpDays Rampart stops following an action Defender has not ended after this many days
+     * @param maxBulkScan how many devices one bulk scan may name
+     */
+    public record Actions(
+            @DefaultValue("5") int pollSeconds,
+            @DefaultValue("4") int giveUpDays,
+            @DefaultValue("25") int maxBulkScan) {}
 
     /**
      * Sign-in limits (docs/security.md).

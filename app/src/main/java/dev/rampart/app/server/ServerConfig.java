@@ -1,5 +1,6 @@
 package dev.rampart.app.server;
 
+import dev.rampart.app.action.ActionService;
 import dev.rampart.app.connector.ConnectorClients;
 import dev.rampart.app.connector.ConnectorService;
 import dev.rampart.app.connector.Connectors;
@@ -125,6 +126,28 @@ public class ServerConfig {
         } catch (java.io.IOException e) {
             return "node-" + ProcessHandle.current().pid();
         }
+    }
+
+    /** This node's name, as runs and actions record it. */
+    @Bean
+    String nodeName(RampartProperties p) {
+        return node(p);
+    }
+
+    @Bean
+    ActionService actionService(
+            DataSource ds, ConnectorClients clients, Audit audit, Clock clock, RampartProperties p) {
+        RampartProperties.Actions a = p.actions();
+        return new ActionService(
+                ds,
+                clients,
+                audit,
+                clock,
+                new ActionService.Settings(
+                        java.time.Duration.ofSeconds(a.pollSeconds()),
+                        java.time.Duration.ofMinutes(5),
+                        java.time.Duration.ofDays(a.giveUpDays()),
+                        a.maxBulkScan()));
     }
 
     @Bean(destroyMethod = "shutdownNow")

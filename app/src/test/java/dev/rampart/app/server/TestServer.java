@@ -38,6 +38,9 @@ final class TestServer {
     static final java.nio.file.Path SECRETS = secrets();
 
     final ConfigurableApplicationContext context;
+    /** The server's data directory (its master key file is there, for other nodes of the same cluster). */
+    final Path home;
+
     final String baseUrl;
     final DefenderEmulator sandbox;
     final DataSource dataSource;
@@ -47,7 +50,7 @@ final class TestServer {
     final List<String> responses = Collections.synchronizedList(new ArrayList<>());
 
     private TestServer() throws IOException {
-        Path home = Files.createTempDirectory("rampart-server-test");
+        home = Files.createTempDirectory("rampart-server-test");
         sandbox = DefenderEmulator.builder()
                 .devices(60)
                 .seed(5)
@@ -62,6 +65,7 @@ final class TestServer {
                 "--rampart.connectors.allow-sandbox-urls=true",
                 "--rampart.outbound.allowed-networks=127.0.0.0/8,::1/128",
                 "--rampart.credentials.reference-directories=" + SECRETS,
+                "--rampart.actions.poll-seconds=1",
                 "--rampart.node=test-" + ProcessHandle.current().pid(),
                 "--rampart.metrics.refresh-seconds=1",
                 "--rampart.api.max-body-bytes=65536",
