@@ -34,6 +34,7 @@ import java.util.Set;
  * rampart export assets|findings|events [--db JDBC_URL] [--format jsonl|csv] [--project KEY]
  * rampart preview --connector-file connector.json
  * rampart import --project KEY --file import.json [--db JDBC_URL]
+ * rampart action isolate|release|scan --project KEY --asset ID --reason R [--wait] [--server URL]
  * </pre>
  *
  * Exit codes: 0 done, 1 the run failed (its summary says why), 2 the command line or a file is wrong.
@@ -76,6 +77,7 @@ public final class Rampart {
                 case "preview" -> preview(options(args, 1, Set.of("connector-file", "limit"), Set.of()));
                 case "import" -> importPush(options(args, 1, Set.of("project", "file", "db"), Set.of()));
                 case "user", "member", "token", "key" -> admin(args);
+                case "action" -> action(args);
                 default -> {
                     err.println("rampart: unknown command '" + args[0] + "'");
                     usage();
@@ -226,6 +228,63 @@ public final class Rampart {
         }
     }
 
+    /** {@code rampart action isolate|release|scan|status}: through a running server ({@link ActionCommand}). */
+    private int action(String[] args) throws Exception {
+        if (args.length < 2 || !List.of("isolate", "release", "scan", "status").contains(args[1])) {
+            throw new UsageException(
+                    "action what? rampart action isolate|release|scan --project P --asset ID --reason R,"
+                            + " or rampart action status --project P --id N");
+        }
+        String verb = args[1];
+        Map<String, String> o = options(
+                args,
+                2,
+                Set.of(
+                        "server",
+                        "project",
+                        "asset",
+                        "id",
+                        "reason",
+                        "isolation-type",
+                        "scan-type",
+                        "token-file",
+                        "wait-seconds"),
+                Set.of("wait"));
+        String token = env.get("RAMPART_TOKEN");
+        if (o.containsKey("token-file")) {
+            token = Files.readString(Path.of(o.get("token-file"))).trim();
+        }
+        if (token == null || token.isBlank()) {
+            throw new UsageException("an API token is needed: set RAMPART_TOKEN, or give --token-file FILE");
+        }
+        String server = o.getOrDefault("server", env.getOrDefault("RAMPART_URL", "http://127.0.0.1:8080"));
+        Long asset = null;
+        Long id = null;
+        try {
+            if (verb.equals("status")) {
+                id = Long.parseLong(require(o, "id"));
+            } else {
+                asset = Long.parseLong(require(o, "asset"));
+                require(o, "reason");
+            }
+        } catch (NumberFormatException e) {
+            throw new UsageException("--asset and --id are numbers (the asset's and the action's ids in Rampart)");
+        }
+        return new dev.rampart.app.action.ActionCommand(out, err)
+                .run(new dev.rampart.app.action.ActionCommand.Options(
+                        verb,
+                        java.net.URI.create(server),
+                        token,
+                        require(o, "project"),
+                        asset,
+                        id,
+                        o.get("reason"),
+                        o.get("isolation-type"),
+                        o.get("scan-type"),
+                        o.containsKey("wait"),
+                        java.time.Duration.ofSeconds(Long.parseLong(o.getOrDefault("wait-seconds", "600")))));
+    }
+
     private int sync(Map<String, String> o) {
         String file = require(o, "connector-file");
         if (o.containsKey("full") && o.containsKey("incremental")) {
@@ -327,6 +386,11 @@ public final class Rampart {
         lines.add("       rampart token create --user NAME --project KEY --role ROLE [--name N] [--days D];"
                 + " token list --project KEY; token revoke --id ID");
         lines.add("       rampart key rotate");
+        lines.add(
+                "       rampart action isolate|release|scan --project KEY --asset ID --reason R [--isolation-type"
+                        + " Full|Selective] [--scan-type Quick|Full] [--wait] [--server URL]; action status --project KEY --id N");
+        lines.add("       (actions go through a running server: RAMPART_URL, default http://127.0.0.1:8080, and an API"
+                + " token in RAMPART_TOKEN or --token-file)");
         lines.add("Without --db: the embedded PostgreSQL in $RAMPART_HOME (default ~/.rampart). See docs/sync.md.");
         lines.forEach(err::println);
     }

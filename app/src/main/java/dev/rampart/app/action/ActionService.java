@@ -403,7 +403,7 @@ public final class ActionService {
                         returning id, coalesce(connector_id, -1)
                         """)
                 .params(
-                        now.plus(Duration.ofMinutes(2)).atOffset(ZoneOffset.UTC),
+                        now.plus(Duration.ofMinutes(1)).atOffset(ZoneOffset.UTC),
                         node,
                         now.atOffset(ZoneOffset.UTC),
                         now.atOffset(ZoneOffset.UTC))
