@@ -9,13 +9,15 @@ document.addEventListener('submit', function (event) {
   }
 }, true);
 
-// The project switcher opens the chosen project's assets as soon as a project is picked.
+// The project switcher opens the chosen project's assets as soon as a project is picked (in the capture phase, before
+// htmx would send the form).
 document.addEventListener('submit', function (event) {
-  if (event.target.id === 'project-switch' && !event.defaultPrevented) {
+  if (event.target.id === 'project-switch') {
     event.preventDefault();
+    event.stopPropagation();
     location.href = '/projects/' + encodeURIComponent(event.target.project.value) + '/assets';
   }
-});
+}, true);
 document.addEventListener('change', function (event) {
   if (event.target.id === 'project-switcher') {
     event.target.form.requestSubmit();

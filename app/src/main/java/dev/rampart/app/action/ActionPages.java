@@ -101,13 +101,18 @@ public class ActionPages {
     /** One action's row, for the live refresh of running actions. */
     @GetMapping("/projects/{project}/actions/{actionId}/row")
     @Requires(Permission.READ)
-    public String row(Caller caller, @PathVariable String project, @PathVariable long actionId, Model model) {
+    public String row(
+            Caller caller,
+            @PathVariable String project,
+            @PathVariable long actionId,
+            @RequestParam(defaultValue = "true") boolean withAsset,
+            Model model) {
         model.addAttribute("project", project);
         model.addAttribute(
                 "a",
                 actions.find(caller.requireProject(), actionId)
                         .orElseThrow(() -> ApiProblem.notFound("no action " + actionId)));
-        model.addAttribute("showAsset", true);
+        model.addAttribute("showAsset", withAsset);
         return "actions/row :: row";
     }
 

@@ -48,7 +48,11 @@ public class ProjectPages {
             List<Map<String, Object>> byExposure,
             List<Map<String, Object>> bySeverity,
             List<Map<String, Object>> byExploitability,
+            dev.rampart.app.risk.RiskSummary risk,
             Instant at) {}
+
+    private static final tools.jackson.databind.json.JsonMapper JSON =
+            tools.jackson.databind.json.JsonMapper.builder().build();
 
     static final java.time.Duration CACHE_FOR = java.time.Duration.ofMinutes(1);
     private final Map<Long, Breakdowns> counted = new ConcurrentHashMap<>();
@@ -88,9 +92,28 @@ public class ProjectPages {
                     exposure.merge(rs.getString(2), rs.getLong(3), Long::sum);
                 });
         Breakdowns f = new Breakdowns(
-                counts(health), counts(exposure), counts(severity), counts(exploitability), Instant.now());
+                counts(health),
+                counts(exposure),
+                ranked(severity, List.of("Critical", "High", "Medium", "Low")),
+                ranked(exploitability, List.of("ExploitIsVerified", "ExploitIsInKit", "ExploitIsPublic", "NoExploit")),
+                dev.rampart.app.risk.RiskSummary.of(jdbc, projectId),
+                Instant.now());
         counted.put(projectId, f);
         return f;
+    }
+
+    /** The counts in the given order of rank (Critical before High...), then any other label by count. */
+    static List<Map<String, Object>> ranked(Map<String, Long> counts, List<String> order) {
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        for (String label : order) {
+            if (counts.containsKey(label)) {
+                out.add(Map.of("label", label, "count", counts.get(label)));
+            }
+        }
+        Map<String, Long> rest = new TreeMap<>(counts);
+        order.forEach(rest::remove);
+        out.addAll(counts(rest));
+        return out;
     }
 
     private static List<Map<String, Object>> counts(Map<String, Long> counts) {
@@ -100,16 +123,12 @@ public class ProjectPages {
                 .toList();
     }
 
-    /** One bar of the open-findings chart: a run, the open findings after it, and where the bar goes in the SVG. */
-    public record Bar(long runId, java.time.OffsetDateTime at, long open, int x, int y, int width, int height) {}
-
-    static final int CHART_WIDTH = 600;
-    static final int CHART_HEIGHT = 140;
+    /** A point of the open-findings chart: a run and the open findings after it. */
+    public record Bar(long runId, java.time.OffsetDateTime at, long open) {}
 
     /** Open findings after each of the last 20 successful runs (recorded by the run as it applied), oldest first. */
     List<Bar> trend(long projectId) {
-        record Point(long runId, java.time.OffsetDateTime at, long open) {}
-        List<Point> points = new java.util.ArrayList<>(jdbc.sql(
+        List<Bar> points = new java.util.ArrayList<>(jdbc.sql(
                         """
                         select id, finished_at, (counts->>'openFindings')::bigint from sync_run
                          where project_id = ? and state = 'succeeded' and counts->>'openFindings' is not null
@@ -117,18 +136,10 @@ public class ProjectPages {
                         """)
                 .param(projectId)
                 .query((rs, n) ->
-                        new Point(rs.getLong(1), rs.getObject(2, java.time.OffsetDateTime.class), rs.getLong(3)))
+                        new Bar(rs.getLong(1), rs.getObject(2, java.time.OffsetDateTime.class), rs.getLong(3)))
                 .list());
         java.util.Collections.reverse(points);
-        long max = Math.max(1, points.stream().mapToLong(Point::open).max().orElse(1));
-        int slot = points.isEmpty() ? CHART_WIDTH : CHART_WIDTH / points.size();
-        List<Bar> bars = new java.util.ArrayList<>();
-        for (int i = 0; i < points.size(); i++) {
-            Point pt = points.get(i);
-            int h = (int) Math.max(pt.open() > 0 ? 2 : 0, Math.round((double) pt.open() / max * CHART_HEIGHT));
-            bars.add(new Bar(pt.runId(), pt.at(), pt.open(), i * slot + 2, CHART_HEIGHT - h, Math.max(2, slot - 4), h));
-        }
-        return bars;
+        return points;
     }
 
     /** Assets by health and by exposure, open findings by severity and exploitability, the last runs, expiring keys. */
@@ -142,8 +153,23 @@ public class ProjectPages {
         model.addAttribute("byExposure", f.byExposure());
         model.addAttribute("bySeverity", f.bySeverity());
         model.addAttribute("byExploitability", f.byExploitability());
+        model.addAttribute("risk", f.risk());
+        model.addAttribute(
+                "riskLabels",
+                JSON.writeValueAsString(List.copyOf(f.risk().levels().keySet())));
+        model.addAttribute(
+                "riskValues",
+                JSON.writeValueAsString(List.copyOf(f.risk().levels().values())));
         model.addAttribute("countedAt", f.at().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
-        model.addAttribute("trend", trend(p));
+        List<Bar> trend = trend(p);
+        model.addAttribute("trend", trend);
+        model.addAttribute(
+                "trendLabels",
+                JSON.writeValueAsString(
+                        trend.stream().map(b -> "run " + b.runId()).toList()));
+        model.addAttribute(
+                "trendValues",
+                JSON.writeValueAsString(trend.stream().map(Bar::open).toList()));
         model.addAttribute(
                 "runs",
                 rows(

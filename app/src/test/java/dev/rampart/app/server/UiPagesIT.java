@@ -119,8 +119,8 @@ class UiPagesIT {
         Map<String, String> pages = new LinkedHashMap<>();
         pages.put("dashboard", p);
         pages.put("assets-list", p + "/assets");
-        for (String tab :
-                List.of("overview", "findings", "software", "alerts", "users", "profiles", "sources", "risk")) {
+        for (String tab : List.of(
+                "overview", "findings", "software", "alerts", "users", "profiles", "sources", "risk", "response")) {
             pages.put("asset-" + tab, p + "/assets/" + assetId + "?tab=" + tab);
         }
         pages.put("vulnerabilities", p + "/vulnerabilities");
@@ -136,6 +136,8 @@ class UiPagesIT {
         pages.put("connector-new", p + "/connectors/new");
         pages.put("connector", p + "/connectors/" + connector);
         pages.put("administration", p + "/admin");
+        pages.put("actions", p + "/actions");
+        pages.put("actions-isolated", p + "/actions/isolated");
         pages.put("server-administration", "/admin");
         pages.put("error-not-found", p + "/connectors/987654321");
 
@@ -174,6 +176,7 @@ class UiPagesIT {
         assertThat(blocked).as("refused by the Content-Security-Policy").isEmpty();
 
         // The project switcher (a script of Rampart's own, no inline handler) opens the chosen project's assets.
+        server.project(TestServer.unique("switch-to-"));
         page.navigate(server.baseUrl + p);
         String other = page.locator("#project-switcher option").allTextContents().stream()
                 .filter(o -> !o.equals(project))
@@ -190,10 +193,31 @@ class UiPagesIT {
         assertThat(counts).isNotEmpty().isSortedAccordingTo(java.util.Comparator.reverseOrder());
         assertThat(counts.get(0)).isPositive();
 
-        // The dashboard charts the open findings after each run; the figures are also a table.
+        // The dashboard charts the open findings after each run (ECharts draws them), the figures are also a table;
+        // it leads with risk: the levels charted and counted as the API counts them.
         page.navigate(server.baseUrl + p);
-        assertThat(page.locator("#trend-chart rect").count()).isEqualTo(2);
+        page.waitForSelector("#trend-chart canvas");
+        List<Long> open = server.jdbc
+                .sql("select (counts->>'openFindings')::bigint from sync_run where project_id = ? and state ="
+                        + " 'succeeded' order by id")
+                .param(server.project(project))
+                .query(Long.class)
+                .list();
+        assertThat(page.locator("#trend-chart").getAttribute("data-values"))
+                .isEqualTo(open.toString().replace(" ", ""));
         assertThat(page.locator("#trend-chart").getAttribute("role")).isEqualTo("img");
+        JsonNode summary =
+                server.call("GET", "/api/v1" + p + "/risk", admin, null).json();
+        for (String level : List.of("Critical", "High", "Medium", "Low", "None")) {
+            assertThat(page.locator("#risk-levels tr:has-text('" + level + "') td")
+                            .textContent())
+                    .as(level)
+                    .isEqualTo(summary.get("levels").get(level).asString());
+        }
+        page.waitForSelector("#risk-chart canvas");
+        assertThat(page.locator("#top-risk li").count()).isEqualTo(10);
+        assertThat(page.locator("#top-risk li").first().locator(".badge").textContent())
+                .isEqualTo(summary.get("top").get(0).get("level").asString());
 
         // Phone width: the same pages reflow (no horizontal scrolling of the page itself).
         page.setViewportSize(390, 844);
@@ -204,6 +228,80 @@ class UiPagesIT {
             assertThat(overflow).as("horizontal overflow on " + name).isEqualTo(false);
         }
         page.context().close();
+    }
+
+    @Test
+    void aResponderShouldIsolateADeviceFromItsPageAndWatchItEnd() throws Exception {
+        dev.rampart.emulator.DefenderEmulator own = dev.rampart.emulator.DefenderEmulator.builder()
+                .devices(12)
+                .seed(21)
+                .quotas("off")
+                .vulnerabilitiesPerDevice(3)
+                .start(java.time.Instant.parse("2026-06-01T08:00:00Z"))
+                .start();
+        try {
+            String proj = TestServer.unique("ui-actions-");
+            String root = server.adminToken(proj);
+            var body = (tools.jackson.databind.node.ObjectNode)
+                    TestServer.JSON.readTree(server.connectorBody("ui-actions", own.clientSecret()));
+            body.put("tenantId", own.tenantId()).put("clientId", own.clientId()).put("sandbox", own.baseUrl());
+            long conn = server.call("POST", "/api/v1/projects/" + proj + "/connectors", root, body.toString())
+                    .json()
+                    .get("id")
+                    .asLong();
+            server.awaitRun(proj, server.startRun(proj, conn, root), root);
+            long asset = server.jdbc
+                    .sql(
+                            """
+                            select id from asset where project_id = ? and active and health_status = 'Active'
+                               and metadata->>'onboardingStatus' = 'Onboarded' and os_platform like 'Windows1%'
+                             order by id limit 1
+                            """)
+                    .param(server.project(proj))
+                    .query(Long.class)
+                    .single();
+            String name = TestServer.unique("ui-responder-");
+            Users users = server.context.getBean(Users.class);
+            Users.User u = users.create(name, null, "page passphrase 1", false);
+            users.setMembership(u.id(), server.project(proj), Role.RESPONDER);
+            BrowserContext context = browser.newContext();
+            Page page = context.newPage();
+            page.navigate(server.baseUrl + "/login");
+            page.getByLabel("User name").fill(name);
+            page.getByLabel("Password").fill("page passphrase 1");
+            submit(page, page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")));
+
+            // the Risk tab shows the level the API computed
+            String level = server.call("GET", "/api/v1/projects/" + proj + "/assets/" + asset, root, null)
+                    .json()
+                    .get("risk")
+                    .get("level")
+                    .asString();
+            page.navigate(server.baseUrl + "/projects/" + proj + "/assets/" + asset + "?tab=risk");
+            assertThat(page.locator("#risk-level").textContent()).isEqualTo(level);
+            assertThat(page.locator("#risk-contributors li").count()).isPositive();
+
+            page.navigate(server.baseUrl + "/projects/" + proj + "/assets/" + asset + "?tab=response");
+            page.onDialog(d -> d.accept());
+            page.locator("#isolate-reason").fill("ticket 815: lateral movement seen");
+            submit(page, page.locator("#isolate"));
+            assertThat(page.locator("#action-message").textContent()).contains("Defender took the isolate (Pending)");
+            assertThat(page.locator("#asset-actions .action-status").first().textContent())
+                    .isEqualTo("Pending");
+            shot(page, "asset-response-pending");
+            // Defender finishes; the row follows on its own (htmx), without reloading the page
+            own.advance(java.time.Duration.ofMinutes(5));
+            page.waitForSelector(
+                    "#asset-actions .action-status:text-is(\"Succeeded\")",
+                    new Page.WaitForSelectorOptions().setTimeout(30_000));
+            shot(page, "asset-response-succeeded");
+            page.navigate(server.baseUrl + "/projects/" + proj + "/actions/isolated");
+            assertThat(page.locator("#isolated tbody tr").first().textContent()).contains("ticket 815");
+            assertThat(violations(page)).isEmpty();
+            context.close();
+        } finally {
+            own.close();
+        }
     }
 
     @Test
