@@ -214,10 +214,12 @@ public class ConnectorPages {
             @PathVariable long id,
             @RequestParam(defaultValue = "all") String kind,
             @RequestParam(required = false) List<String> values,
+            @RequestParam(defaultValue = "include") String inactive,
             Model model) {
         Connector c = service.require(project, id);
         ObjectNode scope = ConnectorService.JSON3.createObjectNode();
         scope.put("kind", kind);
+        scope.put("includeInactive", !inactive.equals("exclude"));
         if (values != null && !values.isEmpty() && !kind.equals("all")) {
             values.forEach(scope.putArray("values")::add);
         }
@@ -247,11 +249,13 @@ public class ConnectorPages {
             @RequestParam(defaultValue = "manual") String schedule,
             @RequestParam(required = false) Integer everyMinutes,
             @RequestParam(required = false) String at,
+            @RequestParam(defaultValue = "include") String inactive,
             Model model) {
         ConnectorService.ConnectorView v =
                 service.view(project, id).orElseThrow(() -> ApiProblem.notFound("no connector " + id));
         ObjectNode scope = ConnectorService.JSON3.createObjectNode();
         scope.put("kind", kind);
+        scope.put("includeInactive", !inactive.equals("exclude"));
         if (values != null && !kind.equals("all")) {
             values.forEach(scope.putArray("values")::add);
         }
@@ -264,12 +268,17 @@ public class ConnectorPages {
                 unpicked.forEach(scope.putArray("exclude")::add);
             }
         }
+        java.time.OffsetDateTime when = null;
+        if (schedule.equals("once") && at != null && !at.isBlank()) {
+            try {
+                when = java.time.LocalDateTime.parse(at).atOffset(java.time.ZoneOffset.UTC);
+            } catch (java.time.format.DateTimeParseException e) {
+                model.addAttribute("errors", Map.of("scope", "The time of the one-time run is not a date and time."));
+                return page(caller, project, id, model);
+            }
+        }
         ConnectorService.Schedule s = new ConnectorService.Schedule(
-                schedule,
-                schedule.equals("interval") ? (everyMinutes == null ? 60 : everyMinutes) : null,
-                schedule.equals("once") && at != null && !at.isBlank()
-                        ? java.time.LocalDateTime.parse(at).atOffset(java.time.ZoneOffset.UTC)
-                        : null);
+                schedule, schedule.equals("interval") ? (everyMinutes == null ? 60 : everyMinutes) : null, when);
         return save(
                 caller,
                 project,

@@ -112,7 +112,7 @@ public class SecurityConfig {
                     }
                     a.requestMatchers("/actuator/**").hasAuthority("SERVER_ADMIN");
                     a.requestMatchers("/css/**", "/js/**", "/webjars/**").permitAll();
-                    a.requestMatchers("/api/**", "/", "/projects/**", "/admin", "/admin/**")
+                    a.requestMatchers("/api/**", "/", "/projects/**", "/admin", "/admin/**", "/help/**")
                             .authenticated();
                     a.anyRequest().denyAll();
                 })

@@ -365,6 +365,18 @@ public final class SyncEngine {
                     RiskService.update(tx, ctx.projectId(), ctx.runId(), ctx.at(), RiskService.Scope.RUN);
             ObjectNode summary = progress.summary(bad, api, started);
             summary.setAll(changeCounts(tx, ctx.runId()));
+            // existing assets this run rewrote (a run rewrites only the assets whose record changed)
+            summary.put(
+                    "assetsUpdated",
+                    tx.sql(
+                                    """
+                                    select count(*) from asset a where a.project_id = ? and a.updated_at = ?
+                                       and not exists (select 1 from change_event e where e.run_id = ?
+                                                        and e.type = 'asset.added' and e.asset_id = a.id)
+                                    """)
+                            .params(ctx.projectId(), ctx.atTimestamp(), ctx.runId())
+                            .query(Long.class)
+                            .single());
             summary.put("riskComputed", risk.computed());
             summary.put("riskRaised", risk.raised());
             summary.put("riskLowered", risk.lowered());

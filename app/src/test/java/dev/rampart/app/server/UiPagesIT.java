@@ -137,6 +137,7 @@ class UiPagesIT {
         pages.put("connector", p + "/connectors/" + connector);
         pages.put("administration", p + "/admin");
         pages.put("actions", p + "/actions");
+        pages.put("setup-guide", "/help/setup-entra");
         pages.put("actions-isolated", p + "/actions/isolated");
         pages.put("server-administration", "/admin");
         pages.put("error-not-found", p + "/connectors/987654321");
