@@ -216,6 +216,19 @@ class UiPagesIT {
                     .isEqualTo(summary.get("levels").get(level).asString());
         }
         page.waitForSelector("#risk-chart canvas");
+        // severities by rank, not by count
+        assertThat(page.locator("section.card:has(h2:text-is('Open findings by severity')) th")
+                        .allTextContents())
+                .isSubsetOf("Critical", "High", "Medium", "Low")
+                .isSortedAccordingTo(java.util.Comparator.comparing(
+                        x -> List.of("Critical", "High", "Medium", "Low").indexOf(x)));
+        // at 1400 px no card's table runs into the next one
+        page.setViewportSize(1400, 900);
+        assertThat(
+                        page.evaluate(
+                                "Array.from(document.querySelectorAll('.grid-16 > *')).every(c => c.scrollWidth <= c.clientWidth + 1)"))
+                .isEqualTo(true);
+        page.setViewportSize(1280, 720);
         assertThat(page.locator("#top-risk li").count()).isEqualTo(10);
         assertThat(page.locator("#top-risk li").first().locator(".badge").textContent())
                 .isEqualTo(summary.get("top").get(0).get("level").asString());
