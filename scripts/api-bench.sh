@@ -27,7 +27,7 @@ else
   echo "full sync of $devices devices..." >&2
   java -Xmx1g -jar "$app_jar" sync --connector-file "$work/connector.json" "${db_opt[@]}" --full > "$work/sync.json" \
     2> "$work/sync.log" || { cat "$work/sync.log" >&2; exit 1; }
-  [ -n "${KEEP_HOME:-}" ] && cp "$work/sync.json" "$KEEP_HOME/sync.json"
+  [ -n "${KEEP_HOME:-}" ] && cp "$work/sync.json" "$work/sync.log" "$KEEP_HOME/"
   RAMPART_PASSWORD='benchmark passphrase' java -jar "$app_jar" user add --name bench --admin "${db_opt[@]}" >&2
 fi
 token="$(java -jar "$app_jar" token create --user bench --project bench --role viewer --days 1 "${db_opt[@]}")"
@@ -65,6 +65,7 @@ def cursors_of(path, first_page):
     return out or [""]
 cursors = cursors_of(p + "/assets?limit=100", first)
 fcursors = cursors_of(p + "/findings?state=open&limit=100", get(p + "/findings?state=open&limit=100")[1])
+rcursors = cursors_of(p + "/assets?limit=100&sort=-risk", get(p + "/assets?limit=100&sort=-risk")[1])
 random.seed(1)
 cases = {
     "asset list, first page (100, by name)": lambda i: p + "/assets?limit=100",
@@ -75,13 +76,20 @@ cases = {
     "finding list, open, first page (100)": lambda i: p + "/findings?state=open&limit=100",
     "finding list, open, pages 2-51 (cursor)": lambda i: p + "/findings?state=open&limit=100&cursor=" + fcursors[i % len(fcursors)],
     "finding list, critical, by cvss": lambda i: p + "/findings?state=open&severity=Critical&sort=-cvss&limit=100",
+    "asset list, by risk (highest first)": lambda i: p + "/assets?limit=100&sort=-risk",
+    "asset list, by risk, pages 2-51 (cursor)": lambda i: p + "/assets?limit=100&sort=-risk&cursor=" + rcursors[i % len(rcursors)],
+    "asset list, risk High or Critical": lambda i: p + "/assets?limit=100&risk=High,Critical&sort=-risk",
+    "finding list, open, by exploitability": lambda i: p + "/findings?state=open&sort=-exploitability&limit=100",
+    "risk summary": lambda i: p + "/risk",
 }
 ui = "/projects/bench"
 pages = {
     "page: asset list (50)": lambda i: ui + "/assets",
     "page: asset list, next pages": lambda i: ui + "/assets?cursor=" + cursors[i % len(cursors)],
     "page: asset detail, overview": lambda i: ui + "/assets/" + str(random.choice(ids)),
-    "page: asset detail, risk (Defender)": lambda i: ui + "/assets/" + str(random.choice(ids)) + "?tab=risk",
+    "page: asset detail, risk": lambda i: ui + "/assets/" + str(random.choice(ids)) + "?tab=risk",
+    "page: asset detail, response": lambda i: ui + "/assets/" + str(random.choice(ids)) + "?tab=response",
+    "page: asset list by risk": lambda i: ui + "/assets?sort=-risk",
     "page: findings (open, 50)": lambda i: ui + "/findings",
     "page: dashboard": lambda i: ui,
     "page: asset list, metadata filter": lambda i: ui + "/assets?meta.exposureLevel=High",
@@ -99,4 +107,5 @@ for name, path in cases.items():
     p95 = times[int(len(times) * 0.95) - 1]
     print(f"{name}: median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms ({n} requests)")
 PY
-python3 -c "import json,sys; s=json.load(open(sys.argv[1])); print(f\"inventory: {s['assets']} assets, {s['findingsOpened']} findings opened\")" "$work/sync.json"
+python3 -c "import json,sys; s=json.load(open(sys.argv[1])); print(f\"inventory: {s['assets']} assets, {s['findingsOpened']} findings opened, {s.get('riskComputed')} assets scored\")" "$work/sync.json"
+grep -h "apply: risk\|risk: " "$work/sync.log" "${KEEP_HOME:-$work}/sync.log" 2>/dev/null | tail -2 || true

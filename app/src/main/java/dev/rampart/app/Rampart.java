@@ -35,6 +35,7 @@ import java.util.Set;
  * rampart preview --connector-file connector.json
  * rampart import --project KEY --file import.json [--db JDBC_URL]
  * rampart action isolate|release|scan --project KEY --asset ID --reason R [--wait] [--server URL]
+ * rampart risk --project KEY [--db JDBC_URL]
  * </pre>
  *
  * Exit codes: 0 done, 1 the run failed (its summary says why), 2 the command line or a file is wrong.
@@ -78,6 +79,7 @@ public final class Rampart {
                 case "import" -> importPush(options(args, 1, Set.of("project", "file", "db"), Set.of()));
                 case "user", "member", "token", "key" -> admin(args);
                 case "action" -> action(args);
+                case "risk" -> risk(options(args, 1, Set.of("project", "db"), Set.of()));
                 default -> {
                     err.println("rampart: unknown command '" + args[0] + "'");
                     usage();
@@ -364,6 +366,36 @@ public final class Rampart {
         }
     }
 
+    /**
+     * {@code rampart risk}: recomputes the risk of every asset of a project, as a run does for the assets it changes
+     * (after an upgrade of the model, or to time it: scripts/risk-bench.sh), and prints what it did.
+     */
+    private int risk(Map<String, String> o) throws Exception {
+        String project = require(o, "project");
+        try (Database db = database(o.get("db"))) {
+            long projectId = new dev.rampart.app.project.Projects(db.dataSource()).require(project);
+            long t0 = System.nanoTime();
+            dev.rampart.app.risk.RiskService.Update u =
+                    dev.rampart.app.database.Transactions.run(db.dataSource(), tx -> {
+                        dev.rampart.app.project.Projects.lockForChange(tx, projectId);
+                        return dev.rampart.app.risk.RiskService.update(
+                                tx,
+                                projectId,
+                                null,
+                                java.time.Instant.now(),
+                                dev.rampart.app.risk.RiskService.Scope.ALL);
+                    });
+            var json = tools.jackson.databind.json.JsonMapper.builder().build().createObjectNode();
+            json.put("project", project);
+            json.put("riskComputed", u.computed());
+            json.put("riskRaised", u.raised());
+            json.put("riskLowered", u.lowered());
+            json.put("durationMs", (System.nanoTime() - t0) / 1_000_000);
+            out.println(json);
+            return 0;
+        }
+    }
+
     private static String require(Map<String, String> o, String name) {
         String v = o.get(name);
         if (v == null || v.isBlank()) {
@@ -389,6 +421,7 @@ public final class Rampart {
         lines.add(
                 "       rampart action isolate|release|scan --project KEY --asset ID --reason R [--isolation-type"
                         + " Full|Selective] [--scan-type Quick|Full] [--wait] [--server URL]; action status --project KEY --id N");
+        lines.add("       rampart risk --project KEY [--db JDBC_URL]   (recomputes every asset's risk)");
         lines.add("       (actions go through a running server: RAMPART_URL, default http://127.0.0.1:8080, and an API"
                 + " token in RAMPART_TOKEN or --token-file)");
         lines.add("Without --db: the embedded PostgreSQL in $RAMPART_HOME (default ~/.rampart). See docs/sync.md.");

@@ -114,6 +114,20 @@ class RampartCliIT {
             assertThat(first.has(key)).as(key + " in " + first).isTrue();
         }
 
+        // risk recomputed on demand: every asset, nothing changed since the run, so nothing raised or lowered
+        Result risk = rampart(env(), "risk", "--project", project, "--db", db);
+        assertThat(risk.code()).as(risk.err()).isZero();
+        JsonNode recomputed = JSON.readTree(risk.out());
+        assertThat(recomputed.path("riskComputed").asInt()).isEqualTo(40);
+        assertThat(recomputed.path("riskRaised").asInt()
+                        + recomputed.path("riskLowered").asInt())
+                .isZero();
+        assertThat(recomputed.path("project").asText()).isEqualTo(project);
+        Result noProject = rampart(env(), "risk", "--project", "no-such-project", "--db", db);
+        assertThat(noProject.code()).isEqualTo(1);
+        assertThat(noProject.err()).contains("no project 'no-such-project'");
+        assertThat(rampart(env(), "risk", "--db", db).code()).isEqualTo(2);
+
         Result assets = rampart(env(), "export", "assets", "--db", db, "--project", project);
         JsonNode asset = JSON.readTree(assets.out().lines().findFirst().orElseThrow());
         for (String key : List.of("defenderMachineId", "name", "active", "healthStatus", "sources")) {

@@ -89,15 +89,20 @@ public class InventoryController {
             @RequestParam(required = false) String cursor,
             @RequestParam(required = false) Integer limit,
             @RequestParam Map<String, String> all) {
+        // Sorted or filtered by risk, the list drives from asset_risk's (project, score, asset) index; every asset
+        // has its row once computed (each run, import and server start computes the missing ones).
+        boolean byRisk =
+                (risk != null && !risk.isBlank()) || sort != null && (sort.equals("risk") || sort.equals("-risk"));
         KeysetList list = new KeysetList(
-                        ASSET_COLUMNS + " from asset a",
+                        ASSET_COLUMNS
+                                + (byRisk ? " from asset_risk r join asset a on a.id = r.asset_id" : " from asset a"),
                         Map.of(
                                 "name", text("lower(a.name)"),
                                 "hostname", text("coalesce(lower(a.hostname), '')"),
                                 "os", text("coalesce(a.os_platform, '')"),
                                 "health", text("coalesce(a.health_status, '')"),
                                 "firstSeen", time("a.first_seen"),
-                                "risk", number("a.risk_score"),
+                                "risk", KeysetList.Key.of("r.score", "double precision"),
                                 "id", id("a.id")),
                         "name",
                         id("a.id"))
@@ -106,6 +111,9 @@ public class InventoryController {
                 .whereIf(active, "a.active = ?")
                 .whereIf(os, "a.os_platform = ?")
                 .whereIf(isolated, "a.isolated = ?");
+        if (byRisk) {
+            list.where("r.project_id = ?", caller.requireProject());
+        }
         if (risk != null && !risk.isBlank()) {
             List<String> levels = new java.util.ArrayList<>();
             for (String l : risk.split(",")) {
@@ -116,7 +124,7 @@ public class InventoryController {
                     throw ApiProblem.invalid("risk", e.getMessage());
                 }
             }
-            list.where("a.risk_level = any(cast(? as text[]))", "{" + String.join(",", levels) + "}");
+            list.where("r.level = any(cast(? as text[]))", "{" + String.join(",", levels) + "}");
         }
         if (sensorFlag != null && !sensorFlag.isBlank()) {
             List<String> flags = new java.util.ArrayList<>();

@@ -22,8 +22,12 @@ public class ProjectPages {
     private final InventoryController api;
     private final JdbcClient jdbc;
 
-    public ProjectPages(InventoryController api, DataSource dataSource) {
+    private final dev.rampart.app.risk.RiskSummary.Cache riskSummaries;
+
+    public ProjectPages(
+            InventoryController api, DataSource dataSource, dev.rampart.app.risk.RiskSummary.Cache riskSummaries) {
         this.api = api;
+        this.riskSummaries = riskSummaries;
         this.jdbc = JdbcClient.create(dataSource);
     }
 
@@ -48,7 +52,6 @@ public class ProjectPages {
             List<Map<String, Object>> byExposure,
             List<Map<String, Object>> bySeverity,
             List<Map<String, Object>> byExploitability,
-            dev.rampart.app.risk.RiskSummary risk,
             Instant at) {}
 
     private static final tools.jackson.databind.json.JsonMapper JSON =
@@ -96,7 +99,6 @@ public class ProjectPages {
                 counts(exposure),
                 ranked(severity, List.of("Critical", "High", "Medium", "Low")),
                 ranked(exploitability, List.of("ExploitIsVerified", "ExploitIsInKit", "ExploitIsPublic", "NoExploit")),
-                dev.rampart.app.risk.RiskSummary.of(jdbc, projectId),
                 Instant.now());
         counted.put(projectId, f);
         return f;
@@ -153,13 +155,12 @@ public class ProjectPages {
         model.addAttribute("byExposure", f.byExposure());
         model.addAttribute("bySeverity", f.bySeverity());
         model.addAttribute("byExploitability", f.byExploitability());
-        model.addAttribute("risk", f.risk());
+        dev.rampart.app.risk.RiskSummary risk = riskSummaries.of(p);
+        model.addAttribute("risk", risk);
         model.addAttribute(
-                "riskLabels",
-                JSON.writeValueAsString(List.copyOf(f.risk().levels().keySet())));
+                "riskLabels", JSON.writeValueAsString(List.copyOf(risk.levels().keySet())));
         model.addAttribute(
-                "riskValues",
-                JSON.writeValueAsString(List.copyOf(f.risk().levels().values())));
+                "riskValues", JSON.writeValueAsString(List.copyOf(risk.levels().values())));
         model.addAttribute("countedAt", f.at().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
         List<Bar> trend = trend(p);
         model.addAttribute("trend", trend);

@@ -41,4 +41,12 @@ public final class Projects {
                 .query()
                 .listOfRows();
     }
+
+    /** Within a transaction: takes the right to change the project if no one holds it, and says whether it did. */
+    public static boolean tryLockForChange(JdbcClient tx, long projectId) {
+        return tx.sql("select pg_try_advisory_xact_lock(?, ?)")
+                .params(APPLY_LOCK, (int) projectId)
+                .query(Boolean.class)
+                .single();
+    }
 }

@@ -37,8 +37,11 @@ public class RiskController {
     private final Audit audit;
     private final Clock clock;
 
-    public RiskController(DataSource dataSource, Audit audit, Clock clock) {
+    private final RiskSummary.Cache summaries;
+
+    public RiskController(DataSource dataSource, Audit audit, Clock clock, RiskSummary.Cache summaries) {
         this.dataSource = dataSource;
+        this.summaries = summaries;
         this.jdbc = JdbcClient.create(dataSource);
         this.audit = audit;
         this.clock = clock;
@@ -143,6 +146,6 @@ public class RiskController {
     @GetMapping("/api/v1/projects/{project}/risk")
     @Requires(Permission.READ)
     public RiskSummary summary(Caller caller) {
-        return RiskSummary.of(jdbc, caller.requireProject());
+        return summaries.of(caller.requireProject());
     }
 }

@@ -168,23 +168,63 @@ public final class RiskModel {
      * so that an asset with thousands of findings costs no more memory than one with ten.
      */
     public static final class Accumulator {
-        private final PriorityQueue<Scored> top = new PriorityQueue<>(Comparator.comparingDouble(Scored::score));
+        private final PriorityQueue<Scored> top = new PriorityQueue<>(WORST_FIRST);
+        private final java.util.Map<Long, String[]> details = new java.util.HashMap<>();
         private AlertFacts worstAlert;
         private double worstAlertScore;
         private int findings;
 
-        private record Scored(FindingFacts facts, double score) {}
+        private record Scored(FindingFacts facts, double score, long key) {}
+
+        /** The order of the explanation: highest score first, then by CVE and key, so that it is stable. */
+        private static final Comparator<Scored> BEST_FIRST = Comparator.comparingDouble(Scored::score)
+                .reversed()
+                .thenComparing(x -> x.facts().cveId())
+                .thenComparingLong(Scored::key);
+
+        private static final Comparator<Scored> WORST_FIRST = BEST_FIRST.reversed();
 
         public Accumulator finding(FindingFacts f) {
+            return finding(f, findings);
+        }
+
+        /**
+         * A finding with a key of the caller's (its row id), by which {@link #named()} asks for its product and fix
+         * when the caller left them out of the stream.
+         */
+        public Accumulator finding(FindingFacts f, long key) {
             findings++;
-            double s = findingScore(f);
+            double score = findingScore(f);
             if (top.size() < TOP) {
-                top.add(new Scored(f, s));
-            } else if (s > top.peek().score()) {
+                top.add(new Scored(f, score, key));
+                return this;
+            }
+            Scored worst = top.peek();
+            if (score < worst.score()) {
+                return this; // most findings end here, before any object or comparison
+            }
+            Scored s = new Scored(f, score, key);
+            if (WORST_FIRST.compare(s, worst) > 0) {
                 top.poll();
-                top.add(new Scored(f, s));
+                top.add(s);
             }
             return this;
+        }
+
+        private List<Scored> ranked() {
+            List<Scored> sorted = new ArrayList<>(top);
+            sorted.sort(BEST_FIRST);
+            return sorted;
+        }
+
+        /** The keys of the findings the explanation names (the first three), in order. */
+        public List<Long> named() {
+            return ranked().stream().limit(3).map(Scored::key).toList();
+        }
+
+        /** The product and fix of a named finding, for its sentence. */
+        public void detail(long key, String product, String recommendedUpdate) {
+            details.put(key, new String[] {product, recommendedUpdate});
         }
 
         public Accumulator alert(AlertFacts a) {
@@ -197,8 +237,7 @@ public final class RiskModel {
         }
 
         public Risk assess(AssetFacts asset) {
-            List<Scored> sorted = new ArrayList<>(top);
-            sorted.sort(Comparator.comparingDouble(Scored::score).reversed());
+            List<Scored> sorted = ranked();
             double own = 0;
             if (!sorted.isEmpty()) {
                 double first = sorted.get(0).score();
@@ -225,7 +264,22 @@ public final class RiskModel {
             }
             for (int i = 0; i < Math.min(3, sorted.size()); i++) {
                 Scored s = sorted.get(i);
-                why.add(new Contributor("finding", s.facts().cveId(), describe(s.facts()), round(s.score())));
+                FindingFacts f = s.facts();
+                String[] d = details.get(s.key());
+                if (d != null) {
+                    f = new FindingFacts(
+                            f.cveId(),
+                            f.severity(),
+                            f.cvss(),
+                            f.exploitability(),
+                            f.exploitVerified(),
+                            f.exploitInKit(),
+                            f.publicExploit(),
+                            f.epss(),
+                            d[0],
+                            d[1]);
+                }
+                why.add(new Contributor("finding", f.cveId(), describe(f), round(s.score())));
             }
             if (worstAlert != null) {
                 why.add(new Contributor(

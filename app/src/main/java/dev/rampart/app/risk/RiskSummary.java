@@ -35,23 +35,60 @@ public record RiskSummary(
                  or v.exploit_verified or v.exploit_in_kit or v.public_exploit)
             """;
 
-    public static RiskSummary of(JdbcClient jdbc, long projectId) {
+    /**
+     * The summaries of projects, each computed once per {@code project.risk_version} (every recomputation of risk,
+     * which every run, import and connector removal makes, moves it): at three million findings the remediation counts
+     * take most of a second, and the dashboard and the API ask often. Only the isolated count is read each time, since
+     * actions change it between runs.
+     */
+    @org.springframework.stereotype.Component
+    public static final class Cache {
+        private record Entry(long version, RiskSummary summary) {}
+
+        private final JdbcClient jdbc;
+        private final java.util.concurrent.ConcurrentHashMap<Long, Entry> entries =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        public Cache(javax.sql.DataSource dataSource) {
+            this.jdbc = JdbcClient.create(dataSource);
+        }
+
+        public RiskSummary of(long projectId) {
+            long version = jdbc.sql("select risk_version from project where id = ?")
+                    .param(projectId)
+                    .query(Long.class)
+                    .optional()
+                    .orElse(0L);
+            Entry e = entries.get(projectId);
+            if (e == null || e.version() != version) {
+                e = new Entry(version, compute(jdbc, projectId));
+                entries.put(projectId, e);
+            }
+            long isolated = jdbc.sql("select count(*) from asset where project_id = ? and isolated")
+                    .param(projectId)
+                    .query(Long.class)
+                    .single();
+            RiskSummary s = e.summary();
+            return new RiskSummary(s.levels(), s.top(), s.remediations(), s.sensorFlags(), isolated);
+        }
+    }
+
+    static RiskSummary compute(JdbcClient jdbc, long projectId) {
         Map<String, Long> levels = new LinkedHashMap<>();
         for (String l : List.of("Critical", "High", "Medium", "Low", "None")) {
             levels.put(l, 0L);
         }
-        jdbc.sql("select risk_level, count(*) from asset where project_id = ? and active and risk_level is not null"
-                        + " group by 1")
+        jdbc.sql("select level, count(*) from asset_risk where project_id = ? and active group by 1")
                 .param(projectId)
                 .query(rs -> {
                     levels.put(rs.getString(1), rs.getLong(2));
                 });
         List<TopAsset> top = jdbc.sql(
                         """
-                        select a.id, a.name, a.risk_level, a.risk_score, r.contributors->0->>'text'
-                          from asset a left join asset_risk r on r.asset_id = a.id
-                         where a.project_id = ? and a.active and a.risk_score is not null
-                         order by coalesce(a.risk_score, -1) desc, a.id desc limit 10
+                        select a.id, a.name, r.level, r.score, r.contributors->0->>'text'
+                          from asset_risk r join asset a on a.id = r.asset_id
+                         where r.project_id = ? and r.active
+                         order by r.score desc, r.asset_id desc limit 10
                         """)
                 .param(projectId)
                 .query((rs, n) ->
@@ -84,10 +121,6 @@ public record RiskSummary(
                 .query(rs -> {
                     flags.put(rs.getString(1), rs.getLong(2));
                 });
-        long isolated = jdbc.sql("select count(*) from asset where project_id = ? and isolated")
-                .param(projectId)
-                .query(Long.class)
-                .single();
-        return new RiskSummary(levels, new ArrayList<>(top), new Remediations(updates, closes, of), flags, isolated);
+        return new RiskSummary(levels, new ArrayList<>(top), new Remediations(updates, closes, of), flags, 0);
     }
 }

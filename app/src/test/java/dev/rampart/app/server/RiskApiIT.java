@@ -37,7 +37,7 @@ class RiskApiIT {
                 scores.add(a.get("risk").get("score").asDouble());
                 assertThat(a.get("risk").get("level").asString())
                         .isEqualTo(server.jdbc
-                                .sql("select risk_level from asset where id = ?")
+                                .sql("select level from asset_risk where asset_id = ?")
                                 .param(a.get("id").asLong())
                                 .query(String.class)
                                 .single());
@@ -55,7 +55,7 @@ class RiskApiIT {
                 .json()
                 .get("items");
         long expected = server.jdbc
-                .sql("select count(*) from asset where project_id = ? and risk_level in ('High', 'Critical')")
+                .sql("select count(*) from asset_risk where project_id = ? and level in ('High', 'Critical')")
                 .param(server.project(project))
                 .query(Long.class)
                 .single();
@@ -78,7 +78,9 @@ class RiskApiIT {
         // the summary counts what the inventory holds
         JsonNode summary = server.call("GET", base + "/risk", admin, null).json();
         long critical = server.jdbc
-                .sql("select count(*) from asset where project_id = ? and active and risk_level = 'Critical'")
+                .sql(
+                        "select count(*) from asset a join asset_risk r on r.asset_id = a.id where a.project_id = ? and a.active"
+                                + " and r.level = 'Critical'")
                 .param(server.project(project))
                 .query(Long.class)
                 .single();
@@ -101,9 +103,24 @@ class RiskApiIT {
                 .get(0);
         long id = asset.get("id").asLong();
         double before = asset.get("risk").get("score").asDouble();
+        JsonNode topBefore =
+                server.call("GET", base + "/risk", admin, null).json().get("top");
+        assertThat(topBefore.get(0).get("id").asLong()).isEqualTo(id);
+        assertThat(topBefore.get(0).get("score").asDouble()).isEqualTo(before);
         String analyst = server.token(project, Role.ANALYST);
         var set = server.call("PUT", base + "/assets/" + id + "/criticality", analyst, "{\"criticality\": \"low\"}");
         assertThat(set.status()).as(set.body()).isEqualTo(200);
+        // the summary follows at once (it is cached until risk is recomputed, and this recomputed it)
+        JsonNode topAfter =
+                server.call("GET", base + "/risk", admin, null).json().get("top");
+        List<Double> scoresShown = new java.util.ArrayList<>();
+        for (JsonNode t : topAfter) {
+            if (t.get("id").asLong() == id) {
+                scoresShown.add(t.get("score").asDouble());
+            }
+        }
+        assertThat(scoresShown).doesNotContain(before);
+        assertThat(topAfter.get(0).get("score").asDouble()).isLessThanOrEqualTo(before);
         assertThat(set.json().get("criticality").asString()).isEqualTo("low");
         String deviceValue = server.jdbc
                 .sql("select coalesce(metadata->>'deviceValue', 'Normal') from asset where id = ?")

@@ -56,8 +56,7 @@ class RiskIT {
     private static Map<String, Object> stored(SyncFixture f, long assetId) {
         return f.jdbc.sql(
                         """
-                        select a.risk_level, a.risk_score, r.level, r.score, r.exposure, r.inferred,
-                               r.contributors::text as contributors
+                        select r.level, r.score, r.exposure, r.inferred, r.active, r.contributors::text as contributors
                           from asset a join asset_risk r on r.asset_id = a.id where a.id = ?
                         """)
                 .param(assetId)
@@ -71,7 +70,10 @@ class RiskIT {
             RunSummary run = f.full();
             assertThat(run.succeeded()).as(run.toString()).isTrue();
             assertThat(run.json().get("riskComputed").asLong()).isEqualTo(40);
-            assertThat(f.count("select count(*) from asset where project_id = ? and risk_level is null", f.projectId()))
+            assertThat(f.count(
+                            "select count(*) from asset a where project_id = ? and not exists"
+                                    + " (select 1 from asset_risk r where r.asset_id = a.id)",
+                            f.projectId()))
                     .isZero();
             List<Long> assets = f.jdbc.sql("select id from asset where project_id = ? order by id")
                     .param(f.projectId())
@@ -80,14 +82,19 @@ class RiskIT {
             for (long id : assets) {
                 RiskModel.Risk expected = recompute(f, id);
                 Map<String, Object> s = stored(f, id);
-                assertThat(s.get("risk_level"))
+                assertThat(s.get("level"))
                         .as("asset " + id)
                         .isEqualTo(expected.level().label());
-                assertThat((Double) s.get("risk_score")).as("asset " + id).isEqualTo(expected.score());
-                assertThat(s.get("level")).isEqualTo(s.get("risk_level"));
+                assertThat((Double) s.get("score")).as("asset " + id).isEqualTo(expected.score());
+                assertThat(s.get("active"))
+                        .isEqualTo(f.jdbc.sql("select active from asset where id = ?")
+                                .param(id)
+                                .query(Boolean.class)
+                                .single());
             }
             // the riskiest asset's first reason is its worst finding, or an alert that is worse
-            long top = f.jdbc.sql("select id from asset where project_id = ? order by risk_score desc, id limit 1")
+            long top = f.jdbc.sql(
+                            "select asset_id from asset_risk where project_id = ? order by score desc, asset_id limit 1")
                     .param(f.projectId())
                     .query(Long.class)
                     .single();
@@ -130,8 +137,8 @@ class RiskIT {
                     device = i;
                 }
             }
-            double before = (Double) stored(f, asset).get("risk_score");
-            String levelBefore = (String) stored(f, asset).get("risk_level");
+            double before = (Double) stored(f, asset).get("score");
+            String levelBefore = (String) stored(f, asset).get("level");
             f.advance(Duration.ofHours(1));
             for (String cve : f.openCves(device)) {
                 f.vulnerability(device, cve, false);
@@ -139,21 +146,21 @@ class RiskIT {
             RunSummary run = f.full();
             assertThat(run.succeeded()).as(run.toString()).isTrue();
             Map<String, Object> after = stored(f, asset);
-            assertThat((Double) after.get("risk_score")).isLessThan(before);
-            assertThat(after.get("risk_level")).isNotEqualTo(levelBefore);
+            assertThat((Double) after.get("score")).isLessThan(before);
+            assertThat(after.get("level")).isNotEqualTo(levelBefore);
             assertThat(f.count(
                             "select count(*) from change_event where run_id = ? and type = 'risk.lowered'"
                                     + " and asset_id = ? and details->>'from' = ? and details->>'to' = ?",
                             run.runId(),
                             asset,
                             levelBefore,
-                            after.get("risk_level")))
+                            after.get("level")))
                     .isEqualTo(1);
             assertThat(f.jdbc.sql("select level from asset_risk_history where asset_id = ? order by at")
                             .param(asset)
                             .query(String.class)
                             .list())
-                    .containsExactly(levelBefore, (String) after.get("risk_level"));
+                    .containsExactly(levelBefore, (String) after.get("level"));
             assertThat(run.json().get("riskLowered").asLong()).isPositive();
         }
     }
@@ -195,6 +202,143 @@ class RiskIT {
             assertThat(r.get("contributors").toString())
                     .contains("\"kind\": \"inferred\"")
                     .contains(os.get("n") + " Defender devices on " + os.get("os_platform"));
+        }
+    }
+
+    private static RiskModel.Level level(SyncFixture f, long assetId) {
+        return RiskModel.Level.parse(f.jdbc.sql("select level from asset_risk where asset_id = ?")
+                .param(assetId)
+                .query(String.class)
+                .single());
+    }
+
+    private static dev.rampart.app.risk.RiskService.Update recomputeAll(SyncFixture f, java.time.Instant at)
+            throws java.sql.SQLException {
+        return dev.rampart.app.database.Transactions.run(
+                f.dataSource,
+                tx -> dev.rampart.app.risk.RiskService.update(
+                        tx, f.projectId(), null, at, dev.rampart.app.risk.RiskService.Scope.ALL));
+    }
+
+    @Test
+    void aRecomputationShouldRewriteOnlyTheAssetsWhoseRiskChanged() throws Exception {
+        try (SyncFixture f = new SyncFixture(40)) {
+            assertThat(f.full().succeeded()).isTrue();
+            long version = f.count("select risk_version from project where id = ?", f.projectId());
+            java.time.Instant later = f.emulator.clock().instant().plus(Duration.ofHours(1));
+
+            dev.rampart.app.risk.RiskService.Update same = recomputeAll(f, later);
+
+            assertThat(same.computed()).isEqualTo(40);
+            assertThat(same.raised() + same.lowered()).isZero();
+            assertThat(f.count(
+                            "select count(*) from asset_risk where project_id = ? and computed_at = ?",
+                            f.projectId(),
+                            java.sql.Timestamp.from(later)))
+                    .as("rows rewritten with the same values")
+                    .isZero();
+            assertThat(f.count("select risk_version from project where id = ?", f.projectId()))
+                    .isEqualTo(version + 1);
+
+            // a Medium device made critical in the asset table (as the criticality API does) rises to High or more
+            long asset = f.jdbc.sql(
+                            """
+                            select asset_id from asset_risk where project_id = ? and level = 'Medium'
+                             order by score desc, asset_id limit 1
+                            """)
+                    .param(f.projectId())
+                    .query(Long.class)
+                    .single();
+            double score = f.jdbc.sql("select score from asset_risk where asset_id = ?")
+                    .param(asset)
+                    .query(Double.class)
+                    .single();
+            String deviceValue = f.jdbc.sql("select metadata->>'deviceValue' from asset where id = ?")
+                    .param(asset)
+                    .query(String.class)
+                    .single();
+            double value = RiskModel.valueFactor(RiskModel.AssetFacts.of(null, deviceValue));
+            assertThat(score / value * 1.4)
+                    .as("the chosen device crosses into High")
+                    .isGreaterThanOrEqualTo(65);
+            f.jdbc.sql("update asset set criticality = 'critical' where id = ?")
+                    .param(asset)
+                    .update();
+            java.time.Instant evenLater = later.plus(Duration.ofHours(1));
+            dev.rampart.app.risk.RiskService.Update one = recomputeAll(f, evenLater);
+
+            assertThat(f.jdbc.sql("select asset_id from asset_risk where project_id = ? and computed_at = ?")
+                            .params(f.projectId(), java.sql.Timestamp.from(evenLater))
+                            .query(Long.class)
+                            .list())
+                    .containsExactly(asset);
+            assertThat(one.raised()).isEqualTo(1);
+            assertThat(level(f, asset))
+                    .isEqualTo(recompute(f, asset).level())
+                    .isGreaterThanOrEqualTo(RiskModel.Level.HIGH);
+            assertThat(f.count(
+                            "select count(*) from change_event where asset_id = ? and type = 'risk.raised'"
+                                    + " and run_id is null and details->>'from' = 'Medium'",
+                            asset))
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aDeactivatedDeviceShouldLeaveTheActiveCounts() {
+        try (SyncFixture f = new SyncFixture(30)) {
+            assertThat(f.full().succeeded()).isTrue();
+            int i = f.vulnerableDevice();
+            long asset = f.assetId(f.emulator.tenant().machineId(i));
+            assertThat(f.count("select count(*) from asset_risk where asset_id = ? and active", asset))
+                    .isEqualTo(1);
+            f.setMachine(i, "{\"healthStatus\":\"Inactive\"}");
+            f.advance(Duration.ofHours(1));
+
+            RunSummary run = f.full();
+
+            assertThat(run.succeeded()).as(run.toString()).isTrue();
+            assertThat(run.count("assetsDeactivated")).isEqualTo(1);
+            assertThat(f.count("select count(*) from asset_risk where asset_id = ? and not active", asset))
+                    .isEqualTo(1);
+            // its findings were archived with it: nothing open is left to weigh
+            assertThat(level(f, asset)).isIn(RiskModel.Level.NONE, RiskModel.Level.LOW);
+            assertThat(f.count(
+                            "select count(*) from asset_risk r join asset a on a.id = r.asset_id"
+                                    + " where a.project_id = ? and r.active <> a.active",
+                            f.projectId()))
+                    .isZero();
+        }
+    }
+
+    @Test
+    void assetsWithoutRiskShouldBeScoredByTheBackfill() throws Exception {
+        try (SyncFixture f = new SyncFixture(25)) {
+            assertThat(f.full().succeeded()).isTrue();
+            Map<Long, Double> before = new java.util.HashMap<>();
+            f.jdbc.sql("select asset_id, score from asset_risk where project_id = ?")
+                    .param(f.projectId())
+                    .query(rs -> {
+                        before.put(rs.getLong(1), rs.getDouble(2));
+                    });
+            // as after an upgrade that brought risk: assets, no risk rows
+            f.jdbc.sql("delete from asset_risk where asset_id in (select id from asset where project_id = ?"
+                            + " order by id limit 10)")
+                    .param(f.projectId())
+                    .update();
+
+            long scored = new dev.rampart.app.risk.RiskBackfill(f.dataSource, f.emulator.clock()).run();
+
+            assertThat(scored).isEqualTo(10);
+            Map<Long, Double> after = new java.util.HashMap<>();
+            f.jdbc.sql("select asset_id, score from asset_risk where project_id = ?")
+                    .param(f.projectId())
+                    .query(rs -> {
+                        after.put(rs.getLong(1), rs.getDouble(2));
+                    });
+            assertThat(after).isEqualTo(before);
+            assertThat(new dev.rampart.app.risk.RiskBackfill(f.dataSource, f.emulator.clock()).run())
+                    .isZero();
         }
     }
 }

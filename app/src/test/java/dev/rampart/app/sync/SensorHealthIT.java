@@ -113,10 +113,20 @@ class SensorHealthIT {
             assertThat(device)
                     .as("an outdated Windows 11 sensor in the sandbox")
                     .isNotNegative();
+            // a second run an hour later, with nothing changed in the sandbox, rewrites no asset
+            f.advance(Duration.ofHours(1));
+            RunSummary same = f.full();
+            assertThat(same.json().get("assetsUpdated").asLong()).isZero();
             f.advance(Duration.ofHours(1));
             f.setMachine(device, "{\"agentVersion\": \"" + newest + "\"}");
             RunSummary run = f.incremental();
             assertThat(run.succeeded()).as(run.toString()).isTrue();
+            assertThat(run.json().get("assetsUpdated").asLong()).isPositive();
+            assertThat(f.count(
+                            "select count(*) from asset where id = ? and updated_at = ?",
+                            asset,
+                            java.sql.Timestamp.from(f.emulator.clock().instant())))
+                    .isEqualTo(1);
             assertThat(flags(f, asset)).doesNotContain("sensor-outdated");
             assertThat(f.count(
                             "select count(*) from change_event where run_id = ? and asset_id = ?"
