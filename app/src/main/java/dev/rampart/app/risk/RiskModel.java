@@ -176,10 +176,14 @@ public final class RiskModel {
 
         private record Scored(FindingFacts facts, double score, long key) {}
 
-        /** The order of the explanation: highest score first, then by CVE and key, so that it is stable. */
+        /**
+         * The order of the explanation: highest score first, then by CVE, product and key, so that it does not depend
+         * on the order the findings arrive in.
+         */
         private static final Comparator<Scored> BEST_FIRST = Comparator.comparingDouble(Scored::score)
                 .reversed()
-                .thenComparing(x -> x.facts().cveId())
+                .thenComparing(x -> x.facts().cveId(), Comparator.nullsLast(Comparator.naturalOrder()))
+                .thenComparing(x -> x.facts().product(), Comparator.nullsFirst(Comparator.naturalOrder()))
                 .thenComparingLong(Scored::key);
 
         private static final Comparator<Scored> WORST_FIRST = BEST_FIRST.reversed();
@@ -227,9 +231,13 @@ public final class RiskModel {
             details.put(key, new String[] {product, recommendedUpdate});
         }
 
+        /** Alerts of equal severity: the one with the smaller id is named, whatever order they come in. */
+        private static final Comparator<String> ALERT_ID = Comparator.nullsLast(Comparator.naturalOrder());
+
         public Accumulator alert(AlertFacts a) {
             double s = alertScore(a);
-            if (s > worstAlertScore) {
+            if (s > worstAlertScore
+                    || s > 0 && s == worstAlertScore && ALERT_ID.compare(a.alertId(), worstAlert.alertId()) < 0) {
                 worstAlertScore = s;
                 worstAlert = a;
             }

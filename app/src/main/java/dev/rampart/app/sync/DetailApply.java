@@ -22,6 +22,22 @@ final class DetailApply {
     }
 
     private static void catalog(JdbcClient jdbc, RunContext ctx) {
+        // The CVEs whose exploit facts change in this run: every open finding of theirs weighs differently now, on
+        // assets the run may not otherwise touch; the risk step recomputes those assets (RiskService).
+        dev.rampart.app.risk.RiskService.changedCves(jdbc);
+        jdbc.sql(
+                        """
+                        insert into risk_cve_changed
+                        select s.cve_id from stage_vulnerability s
+                          join vulnerability v on v.project_id = :project and v.cve_id = s.cve_id
+                         where s.run_id = :run
+                           and (s.public_exploit, s.exploit_verified, s.exploit_in_kit, s.epss)
+                               is distinct from (v.public_exploit, v.exploit_verified, v.exploit_in_kit, v.epss)
+                        on conflict do nothing
+                        """)
+                .param("project", ctx.projectId())
+                .param("run", ctx.runId())
+                .update();
         jdbc.sql(
                         """
                         insert into vulnerability as v (project_id, cve_id, name, description, severity, cvss_v3,

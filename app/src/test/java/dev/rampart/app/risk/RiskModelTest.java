@@ -140,9 +140,26 @@ class RiskModelTest {
         for (int i = 0; i < 200; i++) {
             findings.add(finding("CVE-" + i, 1 + r.nextInt(90) / 10.0, x[r.nextInt(4)], r.nextDouble()));
         }
-        Risk first = assess(NORMAL, findings, List.of());
-        Collections.shuffle(findings, r);
-        assertThat(assess(NORMAL, findings, List.of())).isEqualTo(first);
+        // the same CVE on several products, and alerts of equal severity: the explanation names the same ones
+        for (String product : List.of("edge", "chrome", "teams")) {
+            findings.add(new FindingFacts(
+                    "CVE-2024-0001", null, 10.0, "ExploitIsVerified", true, false, false, null, product, null));
+        }
+        List<AlertFacts> alerts = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            alerts.add(new AlertFacts("da" + (7 - i), "alert " + i, "High", "New"));
+        }
+        Risk first = assess(NORMAL, findings, alerts);
+        for (int round = 0; round < 20; round++) {
+            Collections.shuffle(findings, r);
+            Collections.shuffle(alerts, r);
+            assertThat(assess(NORMAL, findings, alerts)).isEqualTo(first);
+        }
+        assertThat(first.contributors().get(0).text()).contains("CVE-2024-0001").contains("chrome");
+        assertThat(first.contributors().stream().filter(c -> c.kind().equals("alert")))
+                .singleElement()
+                .extracting(RiskModel.Contributor::id)
+                .isEqualTo("da3");
     }
 
     @Test

@@ -341,4 +341,49 @@ class RiskIT {
                     .isZero();
         }
     }
+
+    @Test
+    void aChangeInDefendersCveCatalogShouldReachEveryAssetWithTheCveOpen() throws Exception {
+        try (SyncFixture f = new SyncFixture(40)) {
+            assertThat(f.full().succeeded()).isTrue();
+            Map<Long, Double> real = new java.util.HashMap<>();
+            f.jdbc.sql("select asset_id, score from asset_risk where project_id = ?")
+                    .param(f.projectId())
+                    .query(rs -> {
+                        real.put(rs.getLong(1), rs.getDouble(2));
+                    });
+            // as if Defender's catalog had given no EPSS until now, and the risk had been computed with it
+            f.jdbc.sql("update vulnerability set epss = null where project_id = ?")
+                    .param(f.projectId())
+                    .update();
+            recomputeAll(f, f.emulator.clock().instant());
+            long moved = f
+                    .jdbc
+                    .sql("select asset_id, score from asset_risk where project_id = ?")
+                    .param(f.projectId())
+                    .query((rs, n) -> rs.getDouble(2) != real.get(rs.getLong(1)))
+                    .list()
+                    .stream()
+                    .filter(Boolean::booleanValue)
+                    .count();
+            assertThat(moved).as("assets whose score depends on EPSS").isPositive();
+            f.advance(Duration.ofHours(1));
+
+            // the next run reads the catalog with its EPSS again: it changed for every CVE that has one
+            RunSummary run = f.incremental();
+
+            assertThat(run.succeeded()).as(run.toString()).isTrue();
+            assertThat(f.count(
+                            "select count(distinct asset_id) from change_event where run_id = ? and asset_id is not null",
+                            run.runId()))
+                    .as("assets the run touched otherwise")
+                    .isLessThan(moved);
+            for (long id : real.keySet()) {
+                assertThat((Double) stored(f, id).get("score"))
+                        .as("asset " + id)
+                        .isEqualTo(recompute(f, id).score())
+                        .isEqualTo(real.get(id));
+            }
+        }
+    }
 }
