@@ -361,8 +361,12 @@ public final class SyncEngine {
             step.accept("sensors");
             int[] sensors = SensorHealth.update(tx, ctx.projectId(), ctx.runId(), ctx.at());
             step.accept("risk");
-            RiskService.Update risk =
-                    RiskService.update(tx, ctx.projectId(), ctx.runId(), ctx.at(), RiskService.Scope.RUN);
+            // A full Defender run refreshes every finding of every Defender device, so it changed them all: every
+            // asset, without collecting millions of events to find out (2.3 s of a first import at 100,000 devices).
+            RiskService.Scope scope = ctx.connectorId() != null && ctx.findings() == RunContext.Findings.FULL
+                    ? RiskService.Scope.ALL
+                    : RiskService.Scope.RUN;
+            RiskService.Update risk = RiskService.update(tx, ctx.projectId(), ctx.runId(), ctx.at(), scope);
             ObjectNode summary = progress.summary(bad, api, started);
             summary.setAll(changeCounts(tx, ctx.runId()));
             // existing assets this run rewrote (a run rewrites only the assets whose record changed); from the run's
