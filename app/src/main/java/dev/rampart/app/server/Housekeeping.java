@@ -102,24 +102,51 @@ public class Housekeeping {
                 .set(value);
     }
 
-    /** Refreshes every gauge; those whose rows are gone (a deleted connector, a cleared expiry) are removed. */
+    private record FindingCount(String state, String severity, long count) {}
+
+    private record Counted(long version, java.util.List<FindingCount> counts) {}
+
+    /** Each project's finding counts, with the risk version they were counted at. */
+    private final Map<Long, Counted> findingCounts = new ConcurrentHashMap<>();
+
+    /**
+     * Refreshes every gauge; those whose rows are gone (a deleted connector, a cleared expiry) are removed. A project's
+     * findings are counted again only when its {@code risk_version} moved (every run, import and connector removal
+     * moves it, and nothing else changes findings): counting three million findings took 1.3 s of both cores every
+     * minute, and the API's latency with it.
+     */
     void metrics() {
         seen.clear();
-        jdbc.sql(
-                        """
-                        select p.key, f.state, coalesce(f.severity, 'None'), count(*)
-                          from finding f join project p on p.id = f.project_id
-                         group by p.key, f.state, f.severity
-                        """)
-                .query((rs, n) -> {
-                    set(
-                            "rampart.findings",
-                            Tags.of("project", rs.getString(1), "state", rs.getString(2), "severity", rs.getString(3)),
-                            rs.getLong(4),
-                            "findings by project, state and severity");
-                    return null;
-                })
+        record Project(long id, String key, long version) {}
+        java.util.List<Project> projects = jdbc.sql("select id, key, risk_version from project")
+                .query((rs, n) -> new Project(rs.getLong(1), rs.getString(2), rs.getLong(3)))
                 .list();
+        java.util.Set<Long> live = new java.util.HashSet<>();
+        for (Project p : projects) {
+            live.add(p.id());
+            Counted c = findingCounts.get(p.id());
+            if (c == null || c.version() != p.version()) {
+                c = new Counted(
+                        p.version(),
+                        jdbc.sql(
+                                        """
+                                        select state, coalesce(severity, 'None'), count(*) from finding
+                                         where project_id = ? group by 1, 2
+                                        """)
+                                .param(p.id())
+                                .query((rs, n) -> new FindingCount(rs.getString(1), rs.getString(2), rs.getLong(3)))
+                                .list());
+                findingCounts.put(p.id(), c);
+            }
+            for (FindingCount f : c.counts()) {
+                set(
+                        "rampart.findings",
+                        Tags.of("project", p.key(), "state", f.state(), "severity", f.severity()),
+                        f.count(),
+                        "findings by project, state and severity");
+            }
+        }
+        findingCounts.keySet().retainAll(live);
         jdbc.sql(
                         """
                         select p.key, coalesce(c.name, r.source_name), r.state, count(*),

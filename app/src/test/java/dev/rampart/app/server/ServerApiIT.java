@@ -543,4 +543,53 @@ class ServerApiIT {
             log.detachAppender(captured);
         }
     }
+
+    /** The open findings of a project as /actuator/prometheus reports them, summed over severities. */
+    private static long openFindingsMetric(String metrics, String project) {
+        return Math.round(metrics.lines()
+                .filter(l -> l.startsWith("rampart_findings{")
+                        && l.contains("project=\"" + project + "\"")
+                        && l.contains("state=\"open\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum());
+    }
+
+    @Test
+    void theFindingMetricsShouldFollowEveryRunAndImport() throws Exception {
+        String project = TestServer.unique("metrics-");
+        String admin = server.adminToken(project);
+        server.imported(project, admin, "metrics");
+        String root = server.adminToken(project);
+        long open = server.jdbc
+                .sql("select count(*) from finding where project_id = ? and state = 'open'")
+                .param(server.project(project))
+                .query(Long.class)
+                .single();
+        assertThat(open).isPositive();
+        long[] shown = {-1};
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (shown[0] != open && System.nanoTime() < deadline) {
+            shown[0] = openFindingsMetric(
+                    server.call("GET", "/actuator/prometheus", root, null).body(), project);
+        }
+        assertThat(shown[0]).isEqualTo(open);
+
+        // an import adds two findings: the counts are taken again (the project's risk version moved)
+        var pushed = server.call(
+                "POST",
+                "/api/v1/projects/" + project + "/imports",
+                admin,
+                """
+                {"source": "scanner", "assets": [{"id": "s1", "name": "lab-printer", "findings": [
+                  {"cveId": "CVE-2024-1111", "productName": "firmware", "severity": "High"},
+                  {"cveId": "CVE-2024-2222", "productName": "firmware", "severity": "Low"}]}]}
+                """);
+        assertThat(pushed.status()).as(pushed.body()).isEqualTo(201);
+        deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (shown[0] != open + 2 && System.nanoTime() < deadline) {
+            shown[0] = openFindingsMetric(
+                    server.call("GET", "/actuator/prometheus", root, null).body(), project);
+        }
+        assertThat(shown[0]).isEqualTo(open + 2);
+    }
 }
