@@ -128,6 +128,130 @@ class ClientCliTest {
         assertThat(paged).isPositive().isEqualTo(json).isEqualTo(files);
     }
 
+    /**
+     * The round trip: for every data set and route, each item the sandbox serves (read here over plain HTTP, as a
+     * client that knows nothing of Rampart would) comes out of {@code rampart pull} with every field and value, in the
+     * casing it was sent, the export files' {@code OSPlatform}, {@code RbacGroupId}, {@code IsOnboarded} and {@code
+     * CveBatchTitle} included.
+     */
+    @Test
+    void pullShouldPrintEveryFieldTheSandboxServes() throws Exception {
+        String defender = token("https://api.securitycenter.microsoft.com/.default");
+        String graph = token("https://graph.microsoft.com/.default");
+        Map<String, List<JsonNode>> served = new java.util.LinkedHashMap<>();
+        served.put("machines paged", all("/api/machines", defender));
+        served.put("vulnerabilities paged", all("/api/vulnerabilities", defender));
+        served.put("machine-vulnerabilities paged", all("/api/vulnerabilities/machinesVulnerabilities", defender));
+        served.put(
+                "machine-vulnerabilities export-json",
+                all("/api/machines/SoftwareVulnerabilitiesByMachine?pageSize=200000", defender));
+        served.put("machine-vulnerabilities export-files", files("SoftwareVulnerabilitiesExport", defender));
+        served.put("software paged", all("/api/software", defender));
+        served.put("software export-json", all("/api/machines/SoftwareInventoryByMachine?pageSize=200000", defender));
+        served.put("software export-files", files("SoftwareInventoryExport", defender));
+        served.put("alerts paged", all("/api/alerts?$expand=evidence", defender));
+        // the client asks Graph for the user properties identity mapping needs: the sandbox serves those
+        served.put("users paged", all("/v1.0/users?$top=999&$select=" + DefenderClient.USER_SELECT, graph));
+        served.put("groups paged", all("/v1.0/groups?$top=999", graph));
+        ObjectMapper json = new ObjectMapper();
+        for (var e : served.entrySet()) {
+            String[] what = e.getKey().split(" ");
+            Run r = run(with("pull", what[0], "--via", what[1]));
+            assertThat(r.code()).as(e.getKey() + ": " + r.err()).isZero();
+            Map<String, JsonNode> pulled = new java.util.HashMap<>();
+            for (String line : r.out().lines().toList()) {
+                JsonNode item = json.readTree(line);
+                pulled.put(identity(item), item);
+            }
+            assertThat(e.getValue()).as(e.getKey()).isNotEmpty();
+            assertThat(pulled).as(e.getKey()).hasSize(e.getValue().size());
+            for (JsonNode item : e.getValue()) {
+                JsonNode out = pulled.get(identity(item));
+                assertThat(out).as("%s: %s pulled", e.getKey(), identity(item)).isNotNull();
+                item.fieldNames().forEachRemaining(f -> {
+                    if (!f.startsWith("@odata")) {
+                        assertThat(out.get(f))
+                                .as("%s: %s of %s", e.getKey(), f, identity(item))
+                                .isEqualTo(item.get(f));
+                    }
+                });
+            }
+        }
+        JsonNode fileRow = served.get("machine-vulnerabilities export-files").get(0);
+        assertThat(fileRow.has("OSPlatform") && fileRow.has("RbacGroupId") && fileRow.has("CveBatchTitle"))
+                .as("the export files' own keys were compared")
+                .isTrue();
+    }
+
+    private static String identity(JsonNode item) {
+        for (String id : List.of("id", "Id")) {
+            if (item.hasNonNull(id)) {
+                return item.get(id).asText();
+            }
+        }
+        StringBuilder key = new StringBuilder();
+        for (String f : List.of("deviceId", "softwareVendor", "softwareName", "softwareVersion")) {
+            JsonNode v = item.has(f) ? item.get(f) : item.get(Character.toUpperCase(f.charAt(0)) + f.substring(1));
+            key.append(v == null ? "" : v.asText()).append('|');
+        }
+        return key.toString();
+    }
+
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
+
+    private static String token(String scope) throws Exception {
+        String form = "grant_type=client_credentials&client_id=" + emulator.clientId() + "&client_secret="
+                + java.net.URLEncoder.encode(emulator.clientSecret(), StandardCharsets.UTF_8) + "&scope="
+                + java.net.URLEncoder.encode(scope, StandardCharsets.UTF_8);
+        var r = HTTP.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                emulator.baseUrl() + "/" + emulator.tenantId() + "/oauth2/v2.0/token"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(form))
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        return new ObjectMapper().readTree(r.body()).get("access_token").asText();
+    }
+
+    private static byte[] get(String url, String token) throws Exception {
+        var b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        (url.startsWith("http") ? url : emulator.baseUrl() + url).replace(" ", "%20")))
+                .GET();
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        var r = HTTP.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).as(url).isEqualTo(200);
+        return r.body();
+    }
+
+    private static List<JsonNode> all(String first, String token) throws Exception {
+        List<JsonNode> items = new java.util.ArrayList<>();
+        for (String url = first; url != null; ) {
+            JsonNode page = new ObjectMapper().readTree(get(url, token));
+            page.get("value").forEach(items::add);
+            url = page.has("@odata.nextLink") ? page.get("@odata.nextLink").asText() : null;
+        }
+        return items;
+    }
+
+    private static List<JsonNode> files(String export, String token) throws Exception {
+        List<JsonNode> rows = new java.util.ArrayList<>();
+        JsonNode answer = new ObjectMapper().readTree(get("/api/machines/" + export, token));
+        for (JsonNode url : answer.get("exportFiles")) {
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(get(url.asText(), null))),
+                    StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    if (!line.isBlank()) {
+                        rows.add(new ObjectMapper().readTree(line));
+                    }
+                }
+            }
+        }
+        return rows;
+    }
+
     @Test
     void secretsAreRefusedOnTheCommandLine() {
         Run r = run("verify", "--tenant", "t", "--client", "c", "--secret", "x");

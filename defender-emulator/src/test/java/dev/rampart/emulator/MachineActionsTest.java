@@ -135,11 +135,17 @@ class MachineActionsTest {
                         .asText())
                 .isEqualTo("Pending");
         emulator.advance(Duration.ofDays(1));
-        assertThat(http.get("/api/machineactions/" + actionId)
-                        .json()
-                        .get("status")
-                        .asText())
+        JsonNode dayLater = http.get("/api/machineactions/" + actionId).json();
+        assertThat(dayLater.get("status").asText())
+                .as("still waiting a day later")
+                .isEqualTo("Pending");
+        assertThat(dayLater.get("errorHResult").asInt()).isZero();
+        emulator.advance(Duration.ofDays(2));
+        JsonNode ended = http.get("/api/machineactions/" + actionId).json();
+        assertThat(ended.get("status").asText())
+                .as("about three days after the request")
                 .isEqualTo("TimeOut");
+        assertThat(ended.get("errorHResult").asInt()).isEqualTo(-2145844840);
     }
 
     @Test
@@ -182,6 +188,7 @@ class MachineActionsTest {
         assertThat(cancelled.status()).isEqualTo(200);
         assertThat(cancelled.json().get("status").asText()).isEqualTo("Cancelled");
         assertThat(cancelled.json().get("cancellationComment").asText()).isEqualTo("wrong device");
+        assertThat(cancelled.json().get("errorHResult").asInt()).isEqualTo(-2147467260);
         assertThat(http.post("/api/machineactions/" + actionId + "/cancel", "{\"Comment\":\"again\"}")
                         .status())
                 .isEqualTo(400);

@@ -41,6 +41,12 @@ class RecordedContractTest {
             "macAddress",
             "firstDetected");
 
+    /**
+     * Fields the recordings always show but current real records often leave out, so the sandbox leaves them out of
+     * most records: {@code defenderAvStatus} is absent from current real machine records.
+     */
+    private static final Set<String> OPTIONAL = Set.of("defenderAvStatus");
+
     static DefenderEmulator emulator;
     static SandboxHttp http;
 
@@ -136,6 +142,7 @@ class RecordedContractTest {
             Set<String> ek = keys(emulated);
             rk.remove("@odata.nextLink");
             ek.remove("@odata.nextLink");
+            rk.removeIf(k -> OPTIONAL.contains(k) && !ek.contains(k));
             assertThat(ek).as("fields of " + where).isEqualTo(rk);
             if (recorded.has("@odata.context")) {
                 assertThat(suffix(emulated.get("@odata.context").asText()))
@@ -169,10 +176,14 @@ class RecordedContractTest {
         recorded.forEach(n -> rk.addAll(keys(n)));
         Set<String> ek = new TreeSet<>();
         emulated.forEach(n -> ek.addAll(keys(n)));
+        rk.stream().filter(OPTIONAL::contains).forEach(ek::add);
         assertThat(ek).as("fields of " + where).isEqualTo(rk);
         for (String k : rk) {
             List<JsonNode> rv = recorded.stream().map(n -> n.path(k)).toList();
-            List<JsonNode> ev = emulated.stream().map(n -> n.path(k)).toList();
+            List<JsonNode> ev = emulated.stream()
+                    .map(n -> n.path(k))
+                    .filter(v -> !(v.isMissingNode() && OPTIONAL.contains(k)))
+                    .toList();
             compareField(k, rv, ev, where);
         }
     }

@@ -157,6 +157,18 @@ public final class DefenderApi {
                 d,
                 tvm("softwarevulnerabilities", 0, 0, SOFTWARE_READ),
                 this::softwareVulnerabilities);
+        r.add(
+                "GET",
+                "/api/exposureScore",
+                d,
+                tvm("exposurescore", 0, 0, List.of("Score.Read.All")),
+                c -> exposureScore(c, false));
+        r.add(
+                "GET",
+                "/api/exposureScore/ByMachineGroups",
+                d,
+                tvm("exposurescorebygroup", 0, 0, List.of("Score.Read.All")),
+                c -> exposureScore(c, true));
         r.add("GET", "/api/alerts", d, p("alerts", 100, 1500, ALERT_READ), this::listAlerts);
         r.add("GET", "/api/alerts/{id}", d, p("alert", 100, 1500, ALERT_READ), this::getAlert);
         actions.register(r);
@@ -356,7 +368,7 @@ public final class DefenderApi {
 
     private void machinesVulnerabilities(Call call) {
         Instant now = now();
-        ODataList.serve(
+        ODataList.serveCounted(
                 call,
                 "Collection(microsoft.windowsDefenderATP.api.PublicAssetVulnerabilityDto)",
                 10_000,
@@ -368,6 +380,57 @@ public final class DefenderApi {
                 }),
                 cursors);
     }
+
+    // ------------------------------------------------------------------ exposure score
+
+    /**
+     * The organization's exposure score, or one per device group (REFERENCE.md; Microsoft's "Get exposure score" and
+     * "List exposure score by device group" pages): {@code time} is when the call was made, {@code score} a number from
+     * 0 to 100. Microsoft does not publish the formula; the sandbox averages, over onboarded devices, a weight for each
+     * device's most severe open vulnerability (Critical 95, High 70, Medium 40, Low 15, none 0), so the score moves as
+     * findings open and close. Group entries carry {@code rbacGroupName} and {@code rbacGroupId} (a number, as on
+     * machines; the Score resource page calls it a string).
+     */
+    private void exposureScore(Call call, boolean byGroup) {
+        Instant now = now();
+        Stats s = stats();
+        java.util.TreeMap<Integer, double[]> groups = new java.util.TreeMap<>();
+        double[] all = new double[2];
+        for (int i = 0; i < tenant.deviceCount(); i++) {
+            Device dev = tenant.device(i, now);
+            if (!dev.onboarded()) {
+                continue;
+            }
+            double weight = SCORE_WEIGHTS[s.worstByDevice[i]];
+            all[0] += weight;
+            all[1]++;
+            double[] g = groups.computeIfAbsent(dev.rbacGroupId(), k -> new double[2]);
+            g[0] += weight;
+            g[1]++;
+        }
+        ObjectNode body = Call.JSON.createObjectNode();
+        if (!byGroup) {
+            body.put("@odata.context", call.base() + "/api/$metadata#ExposureScore/$entity");
+            body.put("time", Times.odata(now));
+            body.put("score", all[1] == 0 ? 0.0 : all[0] / all[1]);
+            call.odata(200, body);
+            return;
+        }
+        body.put("@odata.context", call.base() + "/api/$metadata#ExposureScore");
+        var value = body.putArray("value");
+        for (var e : groups.entrySet()) {
+            int index = SyntheticTenant.groupIndex(e.getKey());
+            String name = SyntheticTenant.groupName(index);
+            value.addObject()
+                    .put("time", Times.odata(now))
+                    .put("score", e.getValue()[0] / e.getValue()[1])
+                    .put("rbacGroupName", name == null ? "Unassigned" : name)
+                    .put("rbacGroupId", e.getKey());
+        }
+        call.odata(200, body);
+    }
+
+    private static final double[] SCORE_WEIGHTS = {0, 15, 40, 70, 95};
 
     // ------------------------------------------------------------------ software
 

@@ -23,7 +23,12 @@ import java.time.Instant;
 final class Entities {
     private Entities() {}
 
-    private static final String[] NIC_TYPES = {"Ethernet", "Wireless80211", "Ethernet", "Other"};
+    /**
+     * Interface types as real machine records spell them: .NET's {@code NetworkInterfaceType} names ({@code
+     * IEEE80211}, not {@code Wireless80211}), and on some records the enum's number as text ({@code "53"}, a virtual
+     * adapter) where the name was not known.
+     */
+    private static final String[] NIC_TYPES = {"Ethernet", "IEEE80211", "Ethernet", "Other", "Ethernet", "53"};
 
     static ObjectNode machine(SyntheticTenant t, int i, Instant now) {
         Device d = t.device(i, now);
@@ -98,13 +103,17 @@ final class Entities {
         }
         ArrayNode tags = m.putArray("machineTags");
         t.tags(i).forEach(tags::add);
-        m.put("defenderAvStatus", avStatus(seed, i, d));
+        if (Hash.unit(seed, 124, i) < AV_STATUS_SHARE) {
+            m.put("defenderAvStatus", avStatus(seed, i, d)); // absent from most current real records
+        }
         m.put("onboardingStatus", d.onboardingStatus());
         m.put("osArchitecture", Hash.unit(seed, 108, i) < 0.02 && windows ? "32-bit" : "64-bit");
         double mb = Hash.unit(seed, 109, i);
         m.put(
                 "managedBy",
-                !d.onboarded() ? "Unknown" : mb < 0.55 ? "Intune" : mb < 0.65 ? "MicrosoftSense" : "Unknown");
+                !d.onboarded()
+                        ? "Unknown"
+                        : mb < 0.55 ? "Intune" : mb < 0.65 ? "MicrosoftDefenderForEndpoint" : "Unknown");
         m.put("managedByStatus", mb < 0.55 && d.onboarded() ? "Success" : "Unknown");
         ArrayNode ips = m.putArray("ipAddresses");
         String mac = Hash.hex(Hash.of(seed, 110, i), 12).toUpperCase();
@@ -128,6 +137,15 @@ final class Entities {
                     .putNull("macAddress")
                     .put("type", "SoftwareLoopback")
                     .put("operationalStatus", "Up");
+        } else if (d.platform().family() == Platform.Family.LINUX) {
+            // Linux sensors report the loopback interface too, with an all-zero MAC and type Other
+            for (String loopback : new String[] {"127.0.0.1", "::1"}) {
+                ips.addObject()
+                        .put("ipAddress", loopback)
+                        .put("macAddress", "000000000000")
+                        .put("type", "Other")
+                        .put("operationalStatus", "Up");
+            }
         }
         if (d.platform().family() == Platform.Family.WINDOWS_SERVER && Hash.unit(seed, 116, i) < 0.4) {
             ObjectNode vm = m.putObject("vmMetadata");
@@ -149,6 +167,9 @@ final class Entities {
         }
         return m;
     }
+
+    /** The share of machine records that still carry {@code defenderAvStatus}: most current real ones do not. */
+    static final double AV_STATUS_SHARE = 0.1;
 
     static String ip(long seed, int i) {
         return "10." + (20 + (i >> 16) % 200) + "." + ((i >> 8) & 0xff) + "." + (i & 0xff);
@@ -280,14 +301,23 @@ final class Entities {
         return o;
     }
 
-    /** A row of the software vulnerabilities export (section 6.3); with {@code status} for the delta export (6.5). */
+    /**
+     * A row of the software vulnerabilities export (section 6.3); with {@code status} for the delta export (6.5). Real
+     * rows also carry {@code rbacGroupId} (a number) and {@code isOnboarded}, and their {@code id} is {@code
+     * {deviceId}_{vendor}_{name}_{version}_{cve}}.
+     */
     static ObjectNode exportVulnerability(
             SyntheticTenant t, Device d, VulnRow r, Instant lastSeen, String status, Instant event) {
         ObjectNode o = Call.JSON.createObjectNode();
         Product p = r.product();
-        o.put("id", d.id() + "_" + p.name() + "_" + r.version() + "_" + r.cve().id() + "_");
+        o.put(
+                "id",
+                d.id() + "_" + p.vendor() + "_" + p.name() + "_" + r.version() + "_"
+                        + r.cve().id());
         o.put("deviceId", d.id());
         o.put("rbacGroupName", d.rbacGroupName() == null ? "Unassigned" : d.rbacGroupName());
+        o.put("rbacGroupId", d.rbacGroupId());
+        o.put("isOnboarded", d.onboarded());
         o.put("deviceName", d.computerDnsName());
         o.put("osPlatform", d.platform().apiName());
         o.put("osVersion", d.osBuild() == null ? d.version() : "10.0." + d.osBuild() + "." + (1000 + d.index() % 3000));

@@ -42,8 +42,9 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>A paged export is a consistent snapshot: the first page fixes the snapshot time, and the skiptoken carries it, so
  * that paging through a large tenant while the clock moves neither drops nor repeats rows. Keys inside the files are
- * PascalCase, as the documentation's property tables spell them (section 18 item 12: unconfirmed; clients must parse
- * case-insensitively).
+ * PascalCase as real export files spell them ({@code DeviceId}, {@code OSPlatform}, {@code RbacGroupId}, {@code
+ * IsOnboarded}, and in vulnerability files {@code CveBatchTitle} and {@code CveBatchUrl}); clients must parse
+ * case-insensitively.
  */
 public final class Exports {
     private static final int DEFAULT_PAGE = 50_000;
@@ -409,6 +410,11 @@ public final class Exports {
                             g.writeFieldName(pascal(f.getKey()));
                             Call.JSON.writeTree(g, f.getValue());
                         }
+                        if (kind == Kind.VULNERABILITIES) {
+                            // present in real files; what fills them is not known, so the sandbox leaves them null
+                            g.writeNullField("CveBatchTitle");
+                            g.writeNullField("CveBatchUrl");
+                        }
                         g.writeEndObject();
                     }
                 }
@@ -417,7 +423,14 @@ public final class Exports {
         });
     }
 
+    /**
+     * A JSON export key as export files spell it: PascalCase, with {@code OS} in capitals ({@code OSPlatform}, {@code
+     * OSVersion}, {@code OSArchitecture}) as real files have it.
+     */
     static String pascal(String camel) {
+        if (camel.startsWith("os") && camel.length() > 2 && Character.isUpperCase(camel.charAt(2))) {
+            return "OS" + camel.substring(2);
+        }
         return camel.isEmpty() ? camel : camel.substring(0, 1).toUpperCase(Locale.ROOT) + camel.substring(1);
     }
 }

@@ -13,6 +13,8 @@ import dev.rampart.emulator.hunting.HuntingResult;
 import dev.rampart.emulator.tenant.Device;
 import dev.rampart.emulator.tenant.Directory;
 import dev.rampart.emulator.tenant.EmulatorClock;
+import dev.rampart.emulator.tenant.Hash;
+import dev.rampart.emulator.tenant.Platform;
 import dev.rampart.emulator.tenant.SyntheticTenant;
 import java.io.IOException;
 import java.time.Duration;
@@ -117,12 +119,31 @@ public final class Hunting {
         };
     }
 
+    private static final String[][] HARDWARE = {
+        {"Dell Inc.", "Latitude 7440"},
+        {"LENOVO", "21HD0044GE"},
+        {"HP", "HP EliteBook 840 G10"},
+        {"Dell Inc.", "OptiPlex 7010"},
+        {"Microsoft Corporation", "Surface Laptop 5"}
+    };
+
+    /**
+     * One {@code DeviceInfo} row: every documented column (see {@code DeviceInfoSchema}), with the values a real
+     * tenant shows. String columns are never null in Kusto, so an unknown string is {@code ""}; booleans and numbers
+     * may be null.
+     */
     private ObjectNode row(Device d, ObjectNode machine, Instant at) {
+        long seed = tenant.seed();
+        int i = d.index();
+        Platform.Family family = d.platform().family();
+        boolean windows = d.platform().windows();
+        JsonNode vm = machine.path("vmMetadata");
+        boolean azure = vm.isObject();
         ObjectNode o = Call.JSON.createObjectNode();
         o.put("Timestamp", at.toString());
         o.put("DeviceId", d.id());
         o.put("DeviceName", d.computerDnsName());
-        o.put("ClientVersion", d.agentVersion());
+        o.put("ClientVersion", d.agentVersion() == null ? "" : d.agentVersion());
         o.put("PublicIP", machine.path("lastExternalIpAddress").asText());
         o.put("OSArchitecture", machine.path("osArchitecture").asText());
         o.put("OSPlatform", d.platform().apiName());
@@ -131,45 +152,121 @@ public final class Hunting {
         } else {
             o.put("OSBuild", d.osBuild());
         }
-        o.put("OSVersion", d.version());
+        boolean aad = machine.path("isAadJoined").asBoolean(false);
+        o.put("IsAzureADJoined", aad);
         o.put(
-                "OSDistribution",
-                d.platform().family() == dev.rampart.emulator.tenant.Platform.Family.LINUX
-                        ? d.platform().apiName()
-                        : "");
-        o.put("IsAzureADJoined", machine.path("isAadJoined").asBoolean(false));
+                "JoinType",
+                !windows
+                        ? ""
+                        : aad
+                                ? (d.domain() != null ? "Hybrid Azure AD Join" : "AAD Joined")
+                                : d.domain() != null ? "Domain Joined" : "");
         o.put(
                 "AadDeviceId",
                 machine.path("aadDeviceId").isNull()
                         ? ""
                         : machine.path("aadDeviceId").asText());
         ArrayNode users = Call.JSON.createArrayNode();
-        for (int u : tenant.logonUsers(d.index())) {
+        for (int u : tenant.logonUsers(i)) {
             users.addObject()
                     .put("UserName", Directory.sam(tenant, u))
                     .put("DomainName", "CONTOSO")
                     .put("Sid", Directory.sid(tenant, u));
         }
         o.put("LoggedOnUsers", users.toString());
+        o.put("RegistryDeviceTag", Hash.unit(seed, 140, i) < 0.05 ? "Finance" : "");
+        o.put("OSVersion", d.version());
         o.put("MachineGroup", d.rbacGroupName() == null ? "UnassignedGroup" : d.rbacGroupName());
+        o.put("ReportId", (long) i * 1000 + at.getEpochSecond() % 1000);
         o.put("OnboardingStatus", d.onboardingStatus());
+        o.put("AdditionalFields", "");
         o.put("DeviceCategory", "Endpoint");
         o.put(
                 "DeviceType",
-                switch (d.platform().family()) {
+                switch (family) {
                     case WINDOWS_SERVER, LINUX -> "Server";
                     case MOBILE -> "Mobile";
                     default -> "Workstation";
                 });
+        o.put("DeviceSubtype", "");
+        String[] hardware = HARDWARE[Hash.below(Hash.of(seed, 141, i), HARDWARE.length)];
+        String vendor = azure
+                ? "Microsoft Corporation"
+                : family == Platform.Family.MAC ? "Apple Inc." : windows ? hardware[0] : "";
+        String model = azure
+                ? "Virtual Machine"
+                : family == Platform.Family.MAC ? "MacBookPro18,3" : windows ? hardware[1] : "";
+        o.put("Model", model);
+        o.put("Vendor", vendor);
+        o.put("OSDistribution", family == Platform.Family.LINUX ? d.platform().apiName() : "");
+        o.put("OSVersionInfo", osVersionInfo(d));
+        boolean merged = Hash.unit(seed, 142, i) < 0.01;
+        o.put("MergedDeviceIds", merged ? "[\"" + Hash.hex(Hash.of(seed, 143, i), 40) + "\"]" : "");
+        o.put("MergedToDeviceId", "");
+        double facing = Hash.unit(seed, 144, i);
+        if (facing < 0.4) {
+            o.putNull("IsInternetFacing"); // not evaluated for this device
+        } else {
+            o.put("IsInternetFacing", facing > 0.98);
+        }
         o.put("SensorHealthState", d.healthStatus());
-        o.put("ExposureLevel", machine.path("exposureLevel").asText());
+        boolean excluded = machine.path("isExcluded").asBoolean(false);
+        o.put("IsExcluded", excluded);
+        o.put("ExclusionReason", excluded ? machine.path("exclusionReason").asText("") : "");
+        String exposure = machine.path("exposureLevel").asText();
+        o.put("ExposureLevel", "None".equals(exposure) ? "" : exposure);
         o.put("AssetValue", machine.path("deviceValue").asText());
         List<String> tags = new ArrayList<>();
         machine.path("machineTags").forEach(t -> tags.add(t.asText()));
         o.put("DeviceManualTags", Call.JSON.valueToTree(tags).toString());
         o.put("DeviceDynamicTags", "[]");
-        o.put("IsExcluded", machine.path("isExcluded").asBoolean(false));
-        o.put("ReportId", (long) d.index() * 1000 + at.getEpochSecond() % 1000);
+        o.put("ConnectivityType", Hash.unit(seed, 145, i) < 0.3 ? "Streamlined" : "Standard");
+        o.put("HostDeviceId", "");
+        o.put("AzureResourceId", azure ? vm.path("resourceId").asText() : "");
+        o.put("AwsResourceName", "");
+        o.put("GcpFullResourceName", "");
+        o.put(
+                "HardwareUuid",
+                family == Platform.Family.MOBILE
+                        ? ""
+                        : Hash.guid(Hash.of(seed, 146, i), Hash.of(seed, 147, i))
+                                .toUpperCase(java.util.Locale.ROOT));
+        o.put("CloudPlatforms", azure ? "[\"Azure\"]" : "");
+        o.put("AzureVmId", azure ? vm.path("vmId").asText() : "");
+        o.put("AzureVmSubscriptionId", azure ? vm.path("subscriptionId").asText() : "");
+        o.put("IsTransient", false);
+        String version = d.version() == null ? "" : d.version();
+        o.put(
+                "OsBuildRevision",
+                windows && version.matches("\\d+\\.\\d+\\.\\d+\\.\\d+")
+                        ? version.substring(version.lastIndexOf('.') + 1)
+                        : "");
+        o.put("MitigationStatus", "");
+        o.put("Site", "");
+        o.put("DiscoverySources", "[\"Microsoft Defender for Endpoint\"]");
+        o.put("DeviceRoles", "");
+        o.put("DlpInfo", "");
         return o;
+    }
+
+    /** The popular name of the OS version, as DeviceInfo's OSVersionInfo gives it for Windows. */
+    private static String osVersionInfo(Device d) {
+        Long build = d.osBuild();
+        if (build == null || !d.platform().windows()) {
+            return "";
+        }
+        if (build >= 26100) {
+            return "24H2";
+        }
+        if (build >= 22631) {
+            return "23H2";
+        }
+        if (build >= 22621) {
+            return "22H2";
+        }
+        if (build >= 19045) {
+            return "22H2";
+        }
+        return "";
     }
 }

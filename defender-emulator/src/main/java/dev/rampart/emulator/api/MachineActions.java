@@ -25,7 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Isolate, release and antivirus scan (REFERENCE.md section 10), and the machine action records that follow them.
  * An action is {@code Pending} when created, {@code InProgress} a minute later and {@code Succeeded} a few minutes
  * after that (a full scan takes longer), all on the tenant's clock. On a device that is not reporting it stays
- * {@code Pending} and ends {@code TimeOut} after a day; on a device with impaired communication it ends {@code Failed}.
+ * {@code Pending} and ends {@code TimeOut} after about three days; on a device with impaired communication it ends {@code Failed}.
  * A second action of the same type while one is pending or in progress is refused with
  * {@code ActiveRequestAlreadyExists}.
  */
@@ -75,6 +75,24 @@ public final class MachineActions {
             }
             return !outcome.equals("TimeOut") && !now.isBefore(progress) ? progress : created;
         }
+    }
+
+    /** How long an action waits for a device that does not report before it ends {@code TimeOut}: about 3 days. */
+    static final Duration TIMEOUT = Duration.ofDays(3);
+
+    /**
+     * The HRESULT real machine actions carry once they end without success: zero while pending, in progress or
+     * succeeded; {@code -2145844840} on {@code TimeOut}, {@code -2147467260} ({@code E_ABORT}) on {@code Cancelled};
+     * for {@code Failed} the sandbox uses {@code -2147024809} ({@code E_INVALIDARG}), as the real code depends on the
+     * failure.
+     */
+    static int errorHResult(String status) {
+        return switch (status) {
+            case "TimeOut" -> -2145844840;
+            case "Cancelled" -> -2147467260;
+            case "Failed" -> -2147024809;
+            default -> 0;
+        };
     }
 
     private final SyntheticTenant tenant;
@@ -205,7 +223,7 @@ public final class MachineActions {
             Duration duration;
             if (!d.reporting() || d.healthStatus().equals("Inactive")) {
                 outcome = "TimeOut";
-                duration = Duration.ofDays(1);
+                duration = TIMEOUT;
             } else if (d.healthStatus().contains("Impaired")) {
                 outcome = "Failed";
                 duration = Duration.ofMinutes(10);
@@ -269,7 +287,7 @@ public final class MachineActions {
         o.put("cancellationRequestor", cancelled ? a.cancelledBy() : null);
         o.put("cancellationComment", cancelled ? a.cancelComment() : null);
         o.put("cancellationDateTimeUtc", cancelled ? Times.odata(a.cancelledAt()) : null);
-        o.put("errorHResult", a.status(now).equals("Failed") ? -2147024809 : 0);
+        o.put("errorHResult", errorHResult(a.status(now)));
         if (a.scope() == null) {
             o.putNull("scope");
         } else {

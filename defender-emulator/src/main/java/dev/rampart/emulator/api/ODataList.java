@@ -101,9 +101,31 @@ final class ODataList {
     }
 
     static void serve(Call call, String entitySet, int maxTop, Set<String> filterable, Source source, Cursors cursors) {
+        serve(call, entitySet, maxTop, filterable, source, cursors, false);
+    }
+
+    /**
+     * Like {@link #serve(Call, String, int, Set, Source, Cursors)}, and with {@code $count=true} the page carries
+     * {@code @odata.count}: how many entities match the filter in all, whatever {@code $top} and {@code $skip} say.
+     * Counting reads the whole collection once more, as the service must.
+     */
+    static void serveCounted(
+            Call call, String entitySet, int maxTop, Set<String> filterable, Source source, Cursors cursors) {
+        serve(call, entitySet, maxTop, filterable, source, cursors, true);
+    }
+
+    private static void serve(
+            Call call,
+            String entitySet,
+            int maxTop,
+            Set<String> filterable,
+            Source source,
+            Cursors cursors,
+            boolean countable) {
         String filterText = call.query("$filter");
         ODataFilter filter =
                 filterText == null || filterText.isBlank() ? null : ODataFilter.parse(filterText, filterable);
+        Long total = countable ? count(call, source, filter) : null;
         Integer top = intOption(call, "$top");
         if (top != null && top > maxTop) {
             throw new ApiError(
@@ -135,6 +157,9 @@ final class ODataList {
         call.stream(200, g -> {
             g.writeStartObject();
             g.writeStringField("@odata.context", context);
+            if (total != null) {
+                g.writeNumberField("@odata.count", total);
+            }
             g.writeArrayFieldStart("value");
             int skipped = 0;
             int written = 0;
@@ -171,6 +196,28 @@ final class ODataList {
             }
             g.writeEndObject();
         });
+    }
+
+    /** The matching entities' number when the client asked {@code $count=true}; null when it did not. */
+    private static Long count(Call call, Source source, ODataFilter filter) {
+        String option = call.query("$count");
+        if (option == null || option.equalsIgnoreCase("false")) {
+            return null;
+        }
+        if (!option.equalsIgnoreCase("true")) {
+            throw new ApiError(
+                    400,
+                    "ODataError",
+                    "Invalid ODataQuery. '" + option + "' is not a valid count option: use true or false.");
+        }
+        long n = 0;
+        for (Iterator<ObjectNode> it = source.from(0); it.hasNext(); ) {
+            ObjectNode item = it.next();
+            if (filter == null || filter.test(item)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Writes a collection that the API does not page. */

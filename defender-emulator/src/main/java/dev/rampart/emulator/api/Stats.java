@@ -16,6 +16,9 @@ final class Stats {
     final int[] exposedByProduct;
     final int[] weaknessesByProduct;
     final boolean[] exploitByProduct;
+    /** Per device: the rank of its most severe open vulnerability (0 none, 1 Low ... 4 Critical). */
+    final byte[] worstByDevice;
+
     final long bucket;
     final long version;
 
@@ -32,7 +35,9 @@ final class Stats {
         weaknessesByProduct = new int[products];
         exploitByProduct = new boolean[products];
         boolean[] productSeen = new boolean[products];
+        worstByDevice = new byte[t.deviceCount()];
         for (int i = 0; i < t.deviceCount(); i++) {
+            final int device = i;
             for (InstalledSoftware s : t.software(i)) {
                 installedByProduct[s.product().index()]++;
             }
@@ -40,6 +45,8 @@ final class Stats {
             t.vulnerabilities(i, now, row -> {
                 int c = row.cve().index();
                 exposedByCve[c]++;
+                worstByDevice[device] = (byte) Math.max(
+                        worstByDevice[device], Entities.severityRank(row.cve().severity()));
                 firstDetectedByCve[c] =
                         Math.min(firstDetectedByCve[c], row.firstSeen().toEpochMilli());
                 int p = row.product().index();

@@ -20,7 +20,8 @@ public final class AppRegistration {
             "User.Read.All",
             "AdvancedQuery.Read.All",
             "Machine.Isolate",
-            "Machine.Scan");
+            "Machine.Scan",
+            "Score.Read.All");
 
     public static final List<String> GRAPH_ROLES =
             List.of("Organization.Read.All", "User.Read.All", "GroupMember.Read.All", "ThreatHunting.Read.All");

@@ -10,6 +10,8 @@ import dev.rampart.emulator.http.Router;
 import dev.rampart.emulator.http.Router.Policy;
 import dev.rampart.emulator.http.Router.Service;
 import dev.rampart.emulator.hunting.HuntingResult;
+import dev.rampart.emulator.odata.ODataException;
+import dev.rampart.emulator.odata.ODataFilter;
 import dev.rampart.emulator.tenant.Directory;
 import dev.rampart.emulator.tenant.SyntheticTenant;
 import dev.rampart.emulator.tenant.Times;
@@ -123,6 +125,61 @@ public final class GraphApi {
         return new ApiError(400, "Request_BadRequest", message);
     }
 
+    /**
+     * Graph's answer to {@code $filter} naming a property the type does not have: 400 {@code BadRequest}, "Could not
+     * find a property named 'x' on type 'microsoft.graph.user'."
+     */
+    private static ApiError unknownProperty(String name, String type) {
+        return new ApiError(
+                400,
+                "BadRequest",
+                "Could not find a property named '" + name + "' on type 'microsoft.graph." + type + "'.");
+    }
+
+    /**
+     * The same for {@code $select}, with the prefix real responses carry (seen in Graph issue reports, e.g.
+     * microsoftgraph/microsoft-graph-docs#9988).
+     */
+    private static ApiError unknownSelected(String name, String type) {
+        return new ApiError(
+                400,
+                "BadRequest",
+                "Parsing OData Select and Expand failed: "
+                        + unknownProperty(name, type).getMessage());
+    }
+
+    /**
+     * The {@code $filter} of a directory list, over the properties a directory object carries; a malformed or unknown
+     * one is Graph's 400 {@code BadRequest}. Parameters that are not OData options are ignored, as Graph ignores them.
+     */
+    private static ODataFilter filter(Call call, Set<String> properties, String type) {
+        String text = call.query("$filter");
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return ODataFilter.parse(text, properties);
+        } catch (ODataException e) {
+            java.util.regex.Matcher unknown = java.util.regex.Pattern.compile("filterable property named '([^']*)'")
+                    .matcher(e.getMessage());
+            if (unknown.find()) {
+                throw unknownProperty(unknown.group(1), type);
+            }
+            // real Graph says no more than this (msgraph-sdk-dotnet#1190)
+            throw new ApiError(400, "BadRequest", "Invalid filter clause");
+        }
+    }
+
+    /** The list positions of the items that pass the filter (all of them without one). */
+    private static int[] matching(int size, ODataFilter filter, IntFunction<ObjectNode> full) {
+        if (filter == null) {
+            return null;
+        }
+        return java.util.stream.IntStream.range(0, size)
+                .filter(i -> filter.test(full.apply(i)))
+                .toArray();
+    }
+
     // ------------------------------------------------------------------ organization
 
     private void organization(Call call) {
@@ -223,7 +280,7 @@ public final class GraphApi {
                             "The property '" + f + "' does not support being"
                                     + " returned in a collection; request it for a single user.");
                 }
-                throw badRequest("Could not find a property named '" + f + "' on type 'microsoft.graph.user'.");
+                throw unknownSelected(f, "user");
             }
             out.add(canonical);
         }
@@ -264,7 +321,13 @@ public final class GraphApi {
         String select = call.query("$select");
         String context =
                 call.base() + "/v1.0/$metadata#users" + (select == null ? "" : "(" + String.join(",", fields) + ")");
-        page(call, context, tenant.userCount(), u -> user(u, fields));
+        List<String> all = List.copyOf(USER_SELECTABLE);
+        int[] hits = matching(tenant.userCount(), filter(call, USER_SELECTABLE, "user"), u -> user(u, all));
+        page(
+                call,
+                context,
+                hits == null ? tenant.userCount() : hits.length,
+                k -> user(hits == null ? k : hits[k], fields));
     }
 
     private void user(Call call) {
@@ -288,27 +351,132 @@ public final class GraphApi {
 
     // ------------------------------------------------------------------ groups
 
+    /**
+     * The properties {@code GET /groups} returns by default on v1.0, in the order Graph writes them; {@code $select}
+     * may name any of them.
+     */
+    private static final List<String> GROUP_DEFAULT = List.of(
+            "id",
+            "deletedDateTime",
+            "classification",
+            "createdDateTime",
+            "creationOptions",
+            "description",
+            "displayName",
+            "expirationDateTime",
+            "groupTypes",
+            "isAssignableToRole",
+            "mail",
+            "mailEnabled",
+            "mailNickname",
+            "membershipRule",
+            "membershipRuleProcessingState",
+            "onPremisesDomainName",
+            "onPremisesLastSyncDateTime",
+            "onPremisesNetBiosName",
+            "onPremisesSamAccountName",
+            "onPremisesSecurityIdentifier",
+            "onPremisesSyncEnabled",
+            "preferredDataLocation",
+            "preferredLanguage",
+            "proxyAddresses",
+            "renewedDateTime",
+            "resourceBehaviorOptions",
+            "resourceProvisioningOptions",
+            "securityEnabled",
+            "securityIdentifier",
+            "theme",
+            "visibility",
+            "onPremisesProvisioningErrors",
+            "serviceProvisioningErrors");
+
+    private static final Set<String> GROUP_PROPERTIES = Set.copyOf(GROUP_DEFAULT);
+
     ObjectNode group(int g) {
         ObjectNode o = Call.JSON.createObjectNode();
-        o.put("id", Directory.groupId(tenant, g));
+        String id = Directory.groupId(tenant, g);
+        String created = Times.seconds(tenant.origin().minus(java.time.Duration.ofDays(100 + g)));
+        o.put("id", id);
         o.putNull("deletedDateTime");
         o.putNull("classification");
-        o.put("createdDateTime", Times.seconds(tenant.origin().minus(java.time.Duration.ofDays(100 + g))));
+        o.put("createdDateTime", created);
+        o.putArray("creationOptions");
         o.put("description", "Synthetic group " + Directory.groupName(tenant, g));
         o.put("displayName", Directory.groupName(tenant, g));
+        o.putNull("expirationDateTime"); // set only for Microsoft 365 groups under an expiration policy
         o.putArray("groupTypes");
+        o.putNull("isAssignableToRole");
         o.putNull("mail");
         o.put("mailEnabled", false);
         o.put("mailNickname", Directory.groupName(tenant, g).replace(" ", "").toLowerCase(Locale.ROOT));
         o.putNull("membershipRule");
-        o.putNull("onPremisesLastSyncDateTime");
-        o.putNull("onPremisesSecurityIdentifier");
-        o.putNull("onPremisesSamAccountName");
-        o.putNull("onPremisesNetBiosName");
+        o.putNull("membershipRuleProcessingState"); // "On" or "Paused" for dynamic groups only
         o.putNull("onPremisesDomainName");
+        o.putNull("onPremisesLastSyncDateTime");
+        o.putNull("onPremisesNetBiosName");
+        o.putNull("onPremisesSamAccountName");
+        o.putNull("onPremisesSecurityIdentifier");
         o.putNull("onPremisesSyncEnabled");
+        o.putNull("preferredDataLocation");
+        o.putNull("preferredLanguage");
+        o.putArray("proxyAddresses");
+        o.put("renewedDateTime", created);
+        o.putArray("resourceBehaviorOptions");
+        o.putArray("resourceProvisioningOptions");
         o.put("securityEnabled", true);
+        o.put("securityIdentifier", securityIdentifier(id));
+        o.putNull("theme");
         o.put("visibility", "Private");
+        o.putArray("onPremisesProvisioningErrors");
+        o.putArray("serviceProvisioningErrors");
+        return o;
+    }
+
+    /**
+     * The SID Entra gives a cloud group: {@code S-1-12-1-} and the object id's 16 bytes, in .NET's GUID byte order, as
+     * four unsigned 32-bit little-endian numbers.
+     */
+    public static String securityIdentifier(String guid) {
+        String hex = guid.replace("-", "");
+        long data1 = Long.parseLong(hex.substring(0, 8), 16);
+        long data2 = Long.parseLong(hex.substring(8, 12), 16);
+        long data3 = Long.parseLong(hex.substring(12, 16), 16);
+        StringBuilder sid =
+                new StringBuilder("S-1-12-1-").append(data1).append('-').append(data2 | data3 << 16);
+        for (int at = 16; at < 32; at += 8) {
+            long le = 0;
+            for (int b = 3; b >= 0; b--) {
+                le = le << 8 | Long.parseLong(hex.substring(at + 2 * b, at + 2 * b + 2), 16);
+            }
+            sid.append('-').append(le);
+        }
+        return sid.toString();
+    }
+
+    private List<String> groupSelect(Call call) {
+        String select = call.query("$select");
+        if (select == null || select.isBlank()) {
+            return GROUP_DEFAULT;
+        }
+        List<String> out = new ArrayList<>();
+        for (String raw : select.split(",")) {
+            String f = raw.trim();
+            String canonical = GROUP_DEFAULT.stream()
+                    .filter(f::equalsIgnoreCase)
+                    .findFirst()
+                    .orElseThrow(() -> unknownSelected(f, "group"));
+            out.add(canonical);
+        }
+        return out;
+    }
+
+    private ObjectNode group(int g, List<String> fields) {
+        ObjectNode all = group(g);
+        if (fields == GROUP_DEFAULT) {
+            return all;
+        }
+        ObjectNode o = Call.JSON.createObjectNode();
+        fields.forEach(f -> o.set(f, all.get(f)));
         return o;
     }
 
@@ -323,14 +491,22 @@ public final class GraphApi {
     }
 
     private void groups(Call call) {
-        page(call, call.base() + "/v1.0/$metadata#groups", tenant.groupCount(), this::group);
+        List<String> fields = groupSelect(call);
+        String context = call.base() + "/v1.0/$metadata#groups"
+                + (call.query("$select") == null ? "" : "(" + String.join(",", fields) + ")");
+        int[] hits = matching(tenant.groupCount(), filter(call, GROUP_PROPERTIES, "group"), this::group);
+        page(
+                call,
+                context,
+                hits == null ? tenant.groupCount() : hits.length,
+                k -> group(hits == null ? k : hits[k], fields));
     }
 
     private void group(Call call) {
         int g = requireGroup(call);
         ObjectNode body = Call.JSON.createObjectNode();
         body.put("@odata.context", call.base() + "/v1.0/$metadata#groups/$entity");
-        body.setAll(group(g));
+        body.setAll(group(g, groupSelect(call)));
         call.json(200, body);
     }
 

@@ -107,9 +107,13 @@ public final class Call {
         this.pathParams = params;
     }
 
-    /** The scheme and authority the caller used, so that links point back where the caller came from. */
+    /**
+     * The scheme and authority the caller used, so that links point back where the caller came from; behind a proxy
+     * (a TLS terminator in front of the sandbox) the ones in {@code X-Forwarded-Proto} and {@code X-Forwarded-Host}.
+     */
     public String base() {
-        String host = header("Host");
+        String forwardedHost = firstForwarded("X-Forwarded-Host");
+        String host = forwardedHost != null ? forwardedHost : header("Host");
         if (host == null) {
             host = exchange.getLocalAddress().getHostString() + ":"
                     + exchange.getLocalAddress().getPort();
@@ -120,7 +124,21 @@ public final class Call {
                 || h.endsWith(".windows.net")
                 || h.endsWith(".microsoftonline.com")
                 || h.endsWith(".apps.mil");
+        String proto = firstForwarded("X-Forwarded-Proto");
+        if (proto != null && (proto.equalsIgnoreCase("https") || proto.equalsIgnoreCase("http"))) {
+            return proto.toLowerCase(Locale.ROOT) + "://" + host;
+        }
         return (microsoft ? "https://" : "http://") + host;
+    }
+
+    /** The first (client-most) value of a forwarding header, or null when absent or not a plain host or scheme. */
+    private String firstForwarded(String name) {
+        String value = header(name);
+        if (value == null) {
+            return null;
+        }
+        String first = value.split(",")[0].trim();
+        return first.isEmpty() || !first.matches("[A-Za-z0-9.\\-:\\[\\]]+") ? null : first;
     }
 
     /**

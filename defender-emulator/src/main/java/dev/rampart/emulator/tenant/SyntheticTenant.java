@@ -246,6 +246,16 @@ public final class SyntheticTenant {
         return (String) GROUPS[g][1];
     }
 
+    /** The position in the group table of a device group id (0, the "no group" entry, when unknown). */
+    public static int groupIndex(int rbacGroupId) {
+        for (int g = 0; g < GROUPS.length; g++) {
+            if ((int) GROUPS[g][0] == rbacGroupId) {
+                return g;
+            }
+        }
+        return 0;
+    }
+
     public List<String> tags(int i) {
         List<String> tags = new ArrayList<>(3);
         long h = Hash.of(seed, 19, i);

@@ -116,7 +116,7 @@ class HuntingQueryTest {
         HuntingResult result = query.execute(List.of(fleet()).iterator(), NOW);
 
         assertThat(query.table()).isEqualTo("DeviceInfo");
-        assertThat(result.schema()).hasSize(24).isEqualTo(query.schema());
+        assertThat(result.schema()).hasSize(51).isEqualTo(query.schema());
         assertThat(result.schema().subList(0, 4))
                 .extracting(HuntingResult.Column::name)
                 .containsExactly("DeviceId", "Timestamp", "DeviceName", "ClientVersion");
@@ -358,7 +358,7 @@ class HuntingQueryTest {
     void projectAwayRemovesColumnsAndProjectCanRenameAndCompute() {
         HuntingResult away = run("DeviceInfo | take 1 | project-away LoggedOnUsers, ReportId", fleet());
         assertThat(away.schema())
-                .hasSize(22)
+                .hasSize(49)
                 .extracting(HuntingResult.Column::name)
                 .doesNotContain("LoggedOnUsers");
 
