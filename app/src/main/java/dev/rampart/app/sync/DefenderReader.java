@@ -164,8 +164,8 @@ final class DefenderReader {
         Set<String> seen = new HashSet<>();
         if (m.ipAddresses() != null) {
             for (IpAddress ip : m.ipAddresses()) {
-                if (ip.ipAddress() == null || ip.ipAddress().isBlank()) {
-                    continue;
+                if (ip.ipAddress() == null || ip.ipAddress().isBlank() || loopback(ip.ipAddress())) {
+                    continue; // every device has its loopback (Linux sensors report it): it identifies none
                 }
                 String mac = normalizeMac(ip.macAddress());
                 if (seen.add(ip.ipAddress() + "/" + mac)) {
@@ -181,13 +181,23 @@ final class DefenderReader {
         return a;
     }
 
-    /** Upper-case hex without separators ({@code 001A2B3C4D5E}), the form Defender uses; empty when unknown. */
+    /**
+     * Upper-case hex without separators ({@code 001A2B3C4D5E}), the form Defender uses; empty when unknown, and for
+     * the all-zero and broadcast MACs, which Linux loopback interfaces and placeholders carry and which identify no
+     * device.
+     */
     static String normalizeMac(String mac) {
         if (mac == null) {
             return "";
         }
         String hex = mac.replaceAll("[^0-9A-Fa-f]", "").toUpperCase(Locale.ROOT);
-        return hex.length() == 12 ? hex : "";
+        return hex.length() == 12 && !hex.equals("000000000000") && !hex.equals("FFFFFFFFFFFF") ? hex : "";
+    }
+
+    /** {@code 127.0.0.0/8} and {@code ::1}, in the spellings Defender sends. */
+    static boolean loopback(String ip) {
+        String a = ip.trim();
+        return a.startsWith("127.") || a.equals("::1") || a.equalsIgnoreCase("0:0:0:0:0:0:0:1");
     }
 
     // ------------------------------------------------------------------ vulnerabilities

@@ -87,6 +87,46 @@ class TwoSourcesIT {
         }
     }
 
+    /**
+     * Linux sensors report {@code 127.0.0.1} and {@code ::1} with MAC {@code 000000000000}: every Linux device has
+     * them, so they identify none. Defender's loopbacks stay in the metadata only, and a pushed device with only those
+     * (kept as pushed, but with no MAC to match on) is a device of its own.
+     */
+    @Test
+    void loopbackAddressesAndTheAllZeroMacShouldMatchNothing() {
+        try (SyncFixture f = new SyncFixture(60)) {
+            assertThat(f.full().succeeded()).isTrue();
+            assertThat(f.count(
+                            "select count(*) from asset where project_id = ? and os_platform in ('Ubuntu',"
+                                    + " 'RedHatEnterpriseLinux', 'Linux')",
+                            f.projectId()))
+                    .as("the tenant has Linux devices")
+                    .isPositive();
+            assertThat(f.count(
+                            """
+                            select count(*) from asset_address d join asset a on a.id = d.asset_id
+                             where a.project_id = ? and (d.ip in ('127.0.0.1', '::1') or d.mac = '000000000000')
+                            """,
+                            f.projectId()))
+                    .isZero();
+            long before = f.count("select count(*) from asset where project_id = ?", f.projectId());
+
+            RunSummary run = push(
+                    f,
+                    """
+                    {"source": "scanner", "assets": [
+                      {"id": "appliance-1", "ips": [{"ip": "127.0.0.1", "mac": "00:00:00:00:00:00"},
+                                                    {"ip": "::1", "mac": "000000000000"}]}
+                    ]}
+                    """);
+
+            assertThat(run.succeeded()).as(run.toString()).isTrue();
+            assertThat(run.count("assetsAdded")).isEqualTo(1);
+            assertThat(f.count("select count(*) from asset where project_id = ?", f.projectId()))
+                    .isEqualTo(before + 1);
+        }
+    }
+
     @Test
     void deviceInactiveInDefenderButActiveElsewhereShouldStayActive() {
         try (SyncFixture f = new SyncFixture(30)) {
