@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
@@ -46,7 +47,9 @@ public final class CopyWriter implements AutoCloseable {
         } else if (value instanceof Boolean b) {
             buffer.append(b ? 't' : 'f');
         } else if (value instanceof Instant t) {
-            buffer.append(t);
+            // PostgreSQL keeps microseconds and would round Defender's seventh digit through a double, which is not
+            // always the nearest value: cut it here, so a stored time is the same whatever the path it took
+            buffer.append(t.truncatedTo(ChronoUnit.MICROS));
         } else {
             String s = value.toString();
             for (int i = 0; i < s.length(); i++) {
