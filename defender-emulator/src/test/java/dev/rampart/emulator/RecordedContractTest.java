@@ -65,8 +65,12 @@ class RecordedContractTest {
         emulator.close();
     }
 
+    /**
+     * The recorded samples: {@code -Drampart.samples}, else {@code RAMPART_SAMPLES} (which {@code .ci/run} sets), else
+     * {@code shared/mde-api/samples} beside the clone. In CI their absence fails the build instead of skipping.
+     */
     static Path samples() {
-        String configured = System.getProperty("rampart.samples");
+        String configured = System.getProperty("rampart.samples", System.getenv("RAMPART_SAMPLES"));
         Path p = configured != null ? Path.of(configured) : Path.of("../../shared/mde-api/samples");
         if (!Files.isDirectory(p.resolve("recorded"))) {
             if ("true".equals(System.getenv("CI"))) {

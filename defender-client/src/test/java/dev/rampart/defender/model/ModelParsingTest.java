@@ -51,14 +51,17 @@ class ModelParsingTest {
         JsonNode pascal = json(
                 """
                 {
-                  "Id": "4e1f_chrome_126.0.6478.127_CVE-2025-12345_",
+                  "Id": "4e1f_google_chrome_126.0.6478.127_CVE-2025-12345",
                   "DeviceId": "4e1f9c0a7b3d2e6f8a1b0c9d8e7f6a5b4c3d2e1f",
                   "DeviceName": "ws-0142.corp.example.com",
                   "RbacGroupName": "Workstations-EU",
                   "RbacGroupId": 212,
+                  "IsOnboarded": true,
                   "OSPlatform": "Windows11",
-                  "OsVersion": "10.0.22631.3447",
-                  "OsArchitecture": "x64",
+                  "OSVersion": "10.0.22631.3447",
+                  "OSArchitecture": "x64",
+                  "CveBatchTitle": null,
+                  "CveBatchUrl": null,
                   "SoftwareVendor": "google",
                   "SoftwareName": "chrome",
                   "SoftwareVersion": "126.0.6478.127",
@@ -71,14 +74,18 @@ class ModelParsingTest {
                   "DiskPaths": ["C:\\\\Program Files\\\\Google\\\\Chrome\\\\Application\\\\chrome.exe"],
                   "RegistryPaths": [],
                   "FirstSeenTimestamp": "2026-02-20 07:41:13",
-                  "LastSeenTimestamp": "2026-03-01 22:10:05",
+                  "LastSeenTimestamp": "2026-03-01 22:10:05.8476880",
                   "ExploitabilityLevel": "NoExploit",
                   "RecommendationReference": "va-_-google-_-chrome"
                 }
                 """);
         ExportVulnerability row = ExportVulnerability.from(pascal);
 
-        assertThat(row.id()).isEqualTo("4e1f_chrome_126.0.6478.127_CVE-2025-12345_");
+        assertThat(row.id()).isEqualTo("4e1f_google_chrome_126.0.6478.127_CVE-2025-12345");
+        assertThat(row.isOnboarded()).isTrue();
+        assertThat(row.raw().has("CveBatchTitle"))
+                .as("columns without a typed field are kept")
+                .isTrue();
         assertThat(row.deviceId()).isEqualTo("4e1f9c0a7b3d2e6f8a1b0c9d8e7f6a5b4c3d2e1f");
         assertThat(row.deviceName()).isEqualTo("ws-0142.corp.example.com");
         assertThat(row.rbacGroupName()).isEqualTo("Workstations-EU");
@@ -98,7 +105,7 @@ class ModelParsingTest {
         assertThat(row.diskPaths()).containsExactly("C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe");
         assertThat(row.registryPaths()).isEmpty();
         assertThat(row.firstSeenTimestamp()).isEqualTo(Instant.parse("2026-02-20T07:41:13Z"));
-        assertThat(row.lastSeenTimestamp()).isEqualTo(Instant.parse("2026-03-01T22:10:05Z"));
+        assertThat(row.lastSeenTimestamp()).isEqualTo(Instant.parse("2026-03-01T22:10:05.847688Z"));
         assertThat(row.exploitabilityLevel()).isEqualTo("NoExploit");
         assertThat(row.recommendationReference()).isEqualTo("va-_-google-_-chrome");
         assertThat(row.status()).isNull();
@@ -108,7 +115,9 @@ class ModelParsingTest {
 
         ObjectNode camel = MAPPER.createObjectNode();
         pascal.properties().forEach(e -> camel.set(lowerFirst(e.getKey()), e.getValue()));
-        camel.set("osPlatform", camel.remove("oSPlatform"));
+        for (String os : List.of("Platform", "Version", "Architecture")) {
+            camel.set("os" + os, camel.remove("oS" + os));
+        }
         assertThat(ExportVulnerability.from(camel))
                 .usingRecursiveComparison()
                 .ignoringFields("raw")
@@ -210,7 +219,7 @@ class ModelParsingTest {
                 """));
 
         assertThat(row.firstSeenTimestamp()).isEqualTo(Instant.parse("2020-11-03T10:13:34.847688Z"));
-        assertThat(row.lastSeenTimestamp()).isEqualTo(Instant.parse("2026-03-01T22:10:05Z"));
+        assertThat(row.lastSeenTimestamp()).isEqualTo(Instant.parse("2026-03-01T22:10:05.847688Z"));
         assertThat(ExportVulnerability.from(json("{\"lastSeenTimestamp\": \"2026-03-01 22:10:05.123\"}"))
                         .lastSeenTimestamp())
                 .isEqualTo(Instant.parse("2026-03-01T22:10:05.123Z"));

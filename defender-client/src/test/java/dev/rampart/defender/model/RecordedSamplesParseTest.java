@@ -41,7 +41,7 @@ class RecordedSamplesParseTest {
     private static final Pattern USERS = Pattern.compile("(?i)/(v1\\.0|beta)/users/?");
 
     static Path samples() {
-        String configured = System.getProperty("rampart.samples");
+        String configured = System.getProperty("rampart.samples", System.getenv("RAMPART_SAMPLES"));
         List<Path> candidates = configured != null
                 ? List.of(Path.of(configured))
                 : List.of(Path.of("../../shared/mde-api/samples"), Path.of("/work/shared/mde-api/samples"));
