@@ -66,11 +66,14 @@ class RecordedContractTest {
     }
 
     /**
-     * The recorded samples: {@code -Drampart.samples}, else {@code RAMPART_SAMPLES} (which {@code .ci/run} sets), else
-     * {@code shared/mde-api/samples} beside the clone. In CI their absence fails the build instead of skipping.
+     * The recorded samples: {@code RAMPART_SAMPLES} (which {@code .ci/run} sets), else {@code -Drampart.samples} (the
+     * build sets it to {@code shared/mde-api/samples} beside the clone). In CI their absence fails the build instead
+     * of skipping.
      */
     static Path samples() {
-        String configured = System.getProperty("rampart.samples", System.getenv("RAMPART_SAMPLES"));
+        String configured = System.getenv("RAMPART_SAMPLES") != null
+                ? System.getenv("RAMPART_SAMPLES")
+                : System.getProperty("rampart.samples");
         Path p = configured != null ? Path.of(configured) : Path.of("../../shared/mde-api/samples");
         if (!Files.isDirectory(p.resolve("recorded"))) {
             if ("true".equals(System.getenv("CI"))) {

@@ -41,7 +41,9 @@ class RecordedSamplesParseTest {
     private static final Pattern USERS = Pattern.compile("(?i)/(v1\\.0|beta)/users/?");
 
     static Path samples() {
-        String configured = System.getProperty("rampart.samples", System.getenv("RAMPART_SAMPLES"));
+        String configured = System.getenv("RAMPART_SAMPLES") != null
+                ? System.getenv("RAMPART_SAMPLES")
+                : System.getProperty("rampart.samples");
         List<Path> candidates = configured != null
                 ? List.of(Path.of(configured))
                 : List.of(Path.of("../../shared/mde-api/samples"), Path.of("/work/shared/mde-api/samples"));
