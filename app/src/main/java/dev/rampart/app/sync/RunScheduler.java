@@ -97,6 +97,10 @@ public final class RunScheduler implements AutoCloseable {
         try {
             StdSchedulerFactory factory = new StdSchedulerFactory(p);
             this.scheduler = factory.getScheduler();
+            // Quartz keeps schedulers in a JVM-wide registry by name, and every node of a cluster has the same name:
+            // a second server in this JVM would get this scheduler back, and stopping it would stop this one. Each
+            // server keeps its own, as nodes in separate JVMs do.
+            org.quartz.impl.SchedulerRepository.getInstance().remove(scheduler.getSchedulerName());
             scheduler.setJobFactory(new JobFactory() {
                 @Override
                 public Job newJob(TriggerFiredBundle bundle, Scheduler s) {

@@ -199,10 +199,11 @@ final class TestServer {
 
     /** Starts a run of a connector through the API and returns its id. */
     long startRun(String project, long connectorId, String token) {
-        return call("POST", "/api/v1/projects/" + project + "/connectors/" + connectorId + "/runs", token, null)
-                .json()
-                .get("id")
-                .asLong();
+        Response r = call("POST", "/api/v1/projects/" + project + "/connectors/" + connectorId + "/runs", token, null);
+        if (r.status() != 202 || !r.json().has("id")) {
+            throw new AssertionError("the run did not start: " + r.status() + " " + r.body());
+        }
+        return r.json().get("id").asLong();
     }
 
     /** Slows the sandbox's next answer on a path, so that a run can be seen (or killed) while it goes. */
