@@ -56,17 +56,11 @@ public class ActionPages {
             redirect.addFlashAttribute(
                     "actionError",
                     e.errors().isEmpty()
-                            ? sentence(e.getMessage())
+                            ? dev.rampart.app.web.Text.sentence(e.getMessage())
                             : "The action needs " + e.errors().get(0).field() + ": "
                                     + e.errors().get(0).message() + ".");
         }
         return "redirect:/projects/" + project + "/assets/" + assetId + "?tab=response";
-    }
-
-    private static String sentence(String s) {
-        String t = s.strip();
-        t = Character.toUpperCase(t.charAt(0)) + t.substring(1);
-        return t.endsWith(".") ? t : t + ".";
     }
 
     @GetMapping("/projects/{project}/actions")

@@ -299,14 +299,7 @@ public final class ActionService {
                     + " application permission: grant it (with admin consent) as " + guide + " shows";
             end(id, "Refused", detail);
             audit(caller, assetId, r, id, "failure", detail, null);
-            throw new ApiProblem(
-                            HttpStatus.BAD_GATEWAY,
-                            "defender-permission-missing",
-                            "Permission missing in Defender",
-                            detail,
-                            null)
-                    .with("permission", permission)
-                    .with("guide", guide);
+            throw ApiProblem.permissionMissing(permission, detail).with("guide", guide);
         } catch (DefenderException e) {
             boolean refused = e.status() >= 400 && e.status() < 500;
             String detail = refused

@@ -31,7 +31,16 @@ public record RampartProperties(
         @DefaultValue Credentials credentials,
         @DefaultValue Outbound outbound,
         @DefaultValue Actions actions,
+        @DefaultValue Hunting hunting,
         String node) {
+
+    /**
+     * The hunting console (F19).
+     *
+     * @param maxRows the rows of an answer Rampart returns and shows (Defender's own limit is 100,000); the answer
+     *     says {@code truncated} when Defender sent more
+     */
+    public record Hunting(@DefaultValue("10000") int maxRows) {}
 
     /**
      * Response actions (F18).

@@ -81,6 +81,13 @@ public class ServerConfig {
     }
 
     @Bean
+    dev.rampart.app.hunting.HuntingService huntingService(
+            DataSource ds, Connectors connectors, ConnectorClients clients, Audit audit, RampartProperties p) {
+        return new dev.rampart.app.hunting.HuntingService(
+                ds, connectors, clients, audit, p.hunting().maxRows());
+    }
+
+    @Bean
     ConnectorService connectorService(
             DataSource ds,
             CredentialVault vault,

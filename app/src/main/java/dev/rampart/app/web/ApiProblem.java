@@ -60,6 +60,17 @@ public final class ApiProblem extends RuntimeException {
         return invalid(List.of(new FieldError(field, message)));
     }
 
+    /** 502: the connector's app registration lacks a Defender or Graph permission; the detail says how to grant it. */
+    public static ApiProblem permissionMissing(String permission, String detail) {
+        return new ApiProblem(
+                        HttpStatus.BAD_GATEWAY,
+                        "defender-permission-missing",
+                        "Permission missing in Defender",
+                        detail,
+                        null)
+                .with("permission", permission);
+    }
+
     public ApiProblem with(String key, Object value) {
         properties.put(key, value);
         return this;

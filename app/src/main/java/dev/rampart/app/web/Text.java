@@ -28,6 +28,16 @@ public final class Text {
         return false;
     }
 
+    /** A message as a sentence for a page: capital first letter, full stop at the end. */
+    public static String sentence(String s) {
+        String t = s.strip();
+        if (t.isEmpty()) {
+            return t;
+        }
+        t = Character.toUpperCase(t.charAt(0)) + t.substring(1);
+        return t.endsWith(".") ? t : t + ".";
+    }
+
     /**
      * The text as one safe log or audit value: control characters as {@code \\uXXXX}, cut to {@code max} characters
      * with the original length noted. Null stays null.

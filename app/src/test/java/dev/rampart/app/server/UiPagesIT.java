@@ -102,6 +102,42 @@ class UiPagesIT {
         return found;
     }
 
+    /**
+     * The hunting console in Chromium: an analyst runs KQL, reads the answer as a table, saves the query and finds it
+     * in the saved hunts; a viewer sees the saved hunt but no editor.
+     */
+    @Test
+    void anAnalystShouldHuntFromThePageAndSaveTheQuery() throws Exception {
+        Page page = signedIn(Role.ANALYST, false);
+        page.navigate(server.baseUrl + "/projects/" + project + "/hunting");
+        page.locator("#query")
+                .fill("DeviceInfo | summarize arg_max(Timestamp, *) by DeviceId | project DeviceName, OSPlatform"
+                        + " | take 7");
+        submit(page, page.locator("#hunt-run"));
+        assertThat(page.locator("#hunt-results thead th").allTextContents().stream()
+                        .map(t -> t.trim().split("\\s+")[0])
+                        .toList())
+                .containsExactly("DeviceName", "OSPlatform");
+        assertThat(page.locator("#hunt-results tbody tr").count()).isEqualTo(7);
+        assertThat(page.locator("#h-results").textContent()).contains("7 rows").contains("by Graph");
+        assertThat(violations(page)).isEmpty();
+        shot(page, "page-hunting-results");
+
+        page.locator("#hunt-name").fill("Seven devices");
+        submit(page, page.locator("#hunt-save"));
+        assertThat(page.locator("#hunts a").allTextContents()).contains("Seven devices");
+        assertThat(page.locator("#query").inputValue()).contains("take 7");
+
+        page.locator("#query").fill("DeviceInfo | join (DeviceLogonEvents) on DeviceId");
+        submit(page, page.locator("#hunt-run"));
+        assertThat(page.locator("#hunt-error").textContent()).startsWith("Defender refused the query: ");
+
+        Page viewer = signedIn(Role.VIEWER, false);
+        viewer.navigate(server.baseUrl + "/projects/" + project + "/hunting");
+        assertThat(viewer.locator("#hunts a").allTextContents()).contains("Seven devices");
+        assertThat(viewer.locator("#hunt-form").count()).isZero();
+    }
+
     @Test
     void everyPageShouldPassTheAccessibilityCheckAndBeCaptured() throws Exception {
         String p = "/projects/" + project;
@@ -139,6 +175,7 @@ class UiPagesIT {
         pages.put("actions", p + "/actions");
         pages.put("setup-guide", "/help/setup-entra");
         pages.put("actions-isolated", p + "/actions/isolated");
+        pages.put("hunting", p + "/hunting");
         pages.put("server-administration", "/admin");
         pages.put("error-not-found", p + "/connectors/987654321");
 

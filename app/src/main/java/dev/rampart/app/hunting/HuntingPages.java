@@ -1,0 +1,160 @@
+package dev.rampart.app.hunting;
+
+import dev.rampart.app.security.Caller;
+import dev.rampart.app.security.Permission;
+import dev.rampart.app.security.Requires;
+import dev.rampart.app.web.ApiProblem;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/**
+ * The hunting console's page: a KQL editor, the answer as a table with its schema, a CSV download, and the project's
+ * saved hunts. Anyone in the project sees the saved hunts; running and saving are for analysts and admins.
+ */
+@Controller
+public class HuntingPages {
+    private final HuntingService hunting;
+
+    public HuntingPages(HuntingService hunting) {
+        this.hunting = hunting;
+    }
+
+    private void common(Caller caller, String project, Model model, String query, String connector) {
+        model.addAttribute("project", project);
+        model.addAttribute("hunts", hunting.hunts(caller));
+        model.addAttribute(
+                "connectors",
+                hunting.connectorsOf(caller.requireProject()).stream()
+                        .map(c -> c.name())
+                        .toList());
+        model.addAttribute(
+                "query",
+                query == null ? "DeviceInfo\n| summarize arg_max(Timestamp, *) by DeviceId\n| take 50" : query);
+        model.addAttribute("connector", connector);
+        model.addAttribute("mayRun", caller.role() != null && caller.role().allows(Permission.TRIAGE));
+    }
+
+    @GetMapping("/projects/{project}/hunting")
+    @Requires(Permission.READ)
+    public String console(
+            Caller caller, @PathVariable String project, @RequestParam(required = false) Long hunt, Model model) {
+        String query = hunt == null ? null : hunting.hunt(caller, hunt).query();
+        common(caller, project, model, query, null);
+        return "hunting/console";
+    }
+
+    /** The answer as rows of cells in schema order, for the table. */
+    public record Table(
+            List<String> columns,
+            List<String> types,
+            List<List<String>> rows,
+            boolean truncated,
+            String via,
+            String connector) {}
+
+    @PostMapping("/projects/{project}/hunting")
+    @Requires(Permission.TRIAGE)
+    public String run(
+            Caller caller,
+            @PathVariable String project,
+            @RequestParam(required = false) String query,
+            @RequestParam(required = false) String connector,
+            Model model) {
+        common(caller, project, model, query, connector);
+        try {
+            HuntingService.Answer a = hunting.run(caller, blankToNull(connector), query);
+            List<String> columns = a.schema().stream().map(c -> c.name()).toList();
+            List<List<String>> rows = new ArrayList<>();
+            for (var r : a.results()) {
+                List<String> cells = new ArrayList<>();
+                for (String c : columns) {
+                    var v = r.get(c);
+                    cells.add(v == null || v.isNull() ? "" : v.isValueNode() ? v.asText() : v.toString());
+                }
+                rows.add(cells);
+            }
+            model.addAttribute(
+                    "table",
+                    new Table(
+                            columns,
+                            a.schema().stream().map(c -> c.type()).toList(),
+                            rows,
+                            a.truncated(),
+                            a.via(),
+                            a.connector()));
+        } catch (ApiProblem e) {
+            if (e.status().value() == 404) {
+                throw e;
+            }
+            model.addAttribute("huntError", sentence(e));
+        }
+        return "hunting/console";
+    }
+
+    @PostMapping("/projects/{project}/hunting/csv")
+    @Requires(Permission.TRIAGE)
+    public ResponseEntity<String> csv(
+            Caller caller,
+            @PathVariable String project,
+            @RequestParam(required = false) String query,
+            @RequestParam(required = false) String connector) {
+        return HuntingController.answer(hunting.run(caller, blankToNull(connector), query), "csv");
+    }
+
+    @PostMapping("/projects/{project}/hunting/save")
+    @Requires(Permission.TRIAGE)
+    public String save(
+            Caller caller,
+            @PathVariable String project,
+            @RequestParam(required = false) String name,
+            @RequestParam(required = false) String query,
+            @RequestParam(required = false) String visibility,
+            RedirectAttributes redirect) {
+        try {
+            HuntingService.Hunt h =
+                    hunting.create(caller, new HuntingService.HuntRequest(name, query, !"private".equals(visibility)));
+            redirect.addFlashAttribute("huntMessage", "Saved as “" + h.name() + "”.");
+            return "redirect:/projects/" + project + "/hunting?hunt=" + h.id();
+        } catch (ApiProblem e) {
+            redirect.addFlashAttribute("huntError", sentence(e));
+            return "redirect:/projects/" + project + "/hunting";
+        }
+    }
+
+    @PostMapping("/projects/{project}/hunting/{huntId}/delete")
+    @Requires(Permission.TRIAGE)
+    public String delete(
+            Caller caller, @PathVariable String project, @PathVariable long huntId, RedirectAttributes redirect) {
+        try {
+            hunting.delete(caller, huntId);
+            redirect.addFlashAttribute("huntMessage", "The saved hunt is deleted.");
+        } catch (ApiProblem e) {
+            if (e.status().value() == 404) {
+                throw e;
+            }
+            redirect.addFlashAttribute("huntError", sentence(e));
+        }
+        return "redirect:/projects/" + project + "/hunting";
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    /** A problem as one sentence: the field's rule, or the detail. */
+    private static String sentence(ApiProblem e) {
+        return dev.rampart.app.web.Text.sentence(
+                e.errors().isEmpty()
+                        ? e.getMessage()
+                        : "The " + e.errors().get(0).field() + " "
+                                + e.errors().get(0).message());
+    }
+}
