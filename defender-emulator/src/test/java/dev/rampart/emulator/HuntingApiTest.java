@@ -45,6 +45,109 @@ class HuntingApiTest {
         assertThat(ids).isEqualTo(expected);
     }
 
+    private JsonNode hunt(String kql) {
+        var r = http.post(
+                "/api/advancedqueries/run",
+                SandboxHttp.JSON.createObjectNode().put("Query", kql).toString());
+        assertThat(r.status()).as(kql + ": " + r.text()).isEqualTo(200);
+        return r.json();
+    }
+
+    private static java.util.List<String> columns(JsonNode body) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        body.get("Schema")
+                .forEach(c ->
+                        out.add(c.get("Name").asText() + ":" + c.get("Type").asText()));
+        return out;
+    }
+
+    /**
+     * The tables people start hunting with besides DeviceInfo, each with Microsoft's documented columns and types and
+     * rows that agree with the rest of the sandbox: the vulnerability table with the export, the inventory with the
+     * installed software, logons with the logged-on users, adapters with the machines' addresses.
+     */
+    @Test
+    void theOtherTablesPeopleStartWithShouldAnswerWithTheirDocumentedColumns() throws Exception {
+        JsonNode vulns = hunt("DeviceTvmSoftwareVulnerabilities | where VulnerabilitySeverityLevel == 'Critical'"
+                + " | project DeviceId, CveId, SoftwareName, CveTags");
+        assertThat(columns(vulns))
+                .containsExactly("DeviceId:String", "CveId:String", "SoftwareName:String", "CveTags:Object");
+        assertThat(vulns.get("Results")).isNotEmpty();
+        JsonNode v = vulns.get("Results").get(0);
+        assertThat(v.get("CveTags").isArray()).isTrue();
+        long exported = http.all("/api/machines/SoftwareVulnerabilitiesByMachine?pageSize=200000").stream()
+                .filter(r -> r.get("vulnerabilitySeverityLevel").asText().equals("Critical"))
+                .filter(r -> r.get("deviceId").asText().equals(v.get("DeviceId").asText()))
+                .filter(r -> r.get("cveId").asText().equals(v.get("CveId").asText()))
+                .count();
+        assertThat(exported).as("the export has the same finding").isPositive();
+        assertThat(hunt("DeviceTvmSoftwareVulnerabilities | count")
+                        .at("/Results/0/Count")
+                        .asLong())
+                .as("every open vulnerability of every onboarded device, as the export")
+                .isEqualTo(http.all("/api/machines/SoftwareVulnerabilitiesByMachine?pageSize=200000")
+                        .size());
+
+        JsonNode inventory = hunt("DeviceTvmSoftwareInventory | take 50");
+        assertThat(columns(inventory))
+                .containsExactly(
+                        "DeviceId:String",
+                        "DeviceName:String",
+                        "OSPlatform:String",
+                        "OSVersion:String",
+                        "OSArchitecture:String",
+                        "SoftwareVendor:String",
+                        "SoftwareName:String",
+                        "SoftwareVersion:String",
+                        "EndOfSupportStatus:String",
+                        "EndOfSupportDate:DateTime",
+                        "ProductCodeCpe:String");
+        inventory.get("Results").forEach(r -> assertThat(r.get("ProductCodeCpe").asText())
+                .matches("not available|cpe:2\\.3:a:[^:]+:[^:]+:[^:]+(:\\*){7}"));
+
+        JsonNode logons = hunt("DeviceLogonEvents | where ActionType == 'LogonSuccess'"
+                + " | summarize count() by AccountName, LogonType");
+        assertThat(logons.get("Results")).isNotEmpty();
+        Set<String> types = new HashSet<>();
+        logons.get("Results").forEach(r -> types.add(r.get("LogonType").asText()));
+        assertThat(types).contains("Interactive", "RemoteInteractive");
+        JsonNode logonSchema = hunt("DeviceLogonEvents | take 1");
+        assertThat(columns(logonSchema))
+                .hasSize(49)
+                .contains("RemotePort:Int32", "IsLocalAdmin:Boolean", "LogonId:Int64");
+
+        JsonNode adapters = hunt("DeviceNetworkInfo | summarize arg_max(Timestamp, *) by DeviceId, MacAddress"
+                + " | project DeviceId, MacAddress, NetworkAdapterType, IPAddresses");
+        assertThat(adapters.get("Results")).isNotEmpty();
+        for (JsonNode a : adapters.get("Results")) {
+            assertThat(a.get("MacAddress").asText()).matches("([0-9A-F]{2}-){5}[0-9A-F]{2}");
+            JsonNode ips = SandboxHttp.JSON.readTree(a.get("IPAddresses").asText());
+            assertThat(ips.get(0).has("IPAddress") && ips.get(0).has("AddressType"))
+                    .isTrue();
+            assertThat(a.get("NetworkAdapterType").asText()).isIn("Ethernet", "Wireless80211", "Unknown");
+            String machineMac = http
+                    .get("/api/machines/" + a.get("DeviceId").asText())
+                    .json()
+                    .get("ipAddresses")
+                    .findValuesAsText("macAddress")
+                    .stream()
+                    .filter(m -> m != null
+                            && m.replace("-", "")
+                                    .equals(a.get("MacAddress").asText().replace("-", "")))
+                    .findFirst()
+                    .orElse(null);
+            assertThat(machineMac)
+                    .as("the adapter's MAC is one of the machine's")
+                    .isNotNull();
+        }
+        assertThat(columns(hunt("DeviceNetworkInfo | take 1"))).hasSize(18);
+
+        var unknown = http.post("/api/advancedqueries/run", "{\"Query\":\"DeviceProcessEvents | take 1\"}");
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.json().at("/error/message").asText())
+                .contains("Failed to resolve table or column expression named 'DeviceProcessEvents'");
+    }
+
     @Test
     void unsupportedQueriesShouldBeBadRequestWithAReason() {
         var r = http.post(

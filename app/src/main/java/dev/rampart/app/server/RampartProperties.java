@@ -123,6 +123,7 @@ public record RampartProperties(
      *     dead and its running jobs are recovered
      */
     public record Scheduler(
+            @DefaultValue("rampart") String cluster,
             @DefaultValue("true") boolean enabled,
             @DefaultValue("15000") long checkinIntervalMs,
             @DefaultValue("60000") long misfireThresholdMs,

@@ -186,7 +186,8 @@ public class ServerConfig {
                 connectors,
                 runs,
                 clock,
-                new RunScheduler.Settings(node(p), s.checkinIntervalMs(), s.misfireThresholdMs(), s.threads()));
+                new RunScheduler.Settings(
+                        s.cluster(), node(p), s.checkinIntervalMs(), s.misfireThresholdMs(), s.threads()));
         if (s.enabled()) {
             scheduler.start();
         }

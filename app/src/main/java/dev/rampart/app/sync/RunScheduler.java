@@ -59,8 +59,14 @@ public final class RunScheduler implements AutoCloseable {
     private final Clock clock;
     private final Scheduler scheduler;
 
-    /** Settings of the clustered scheduler. */
-    public record Settings(String instanceId, long checkinIntervalMs, long misfireThresholdMs, int threads) {}
+    /**
+     * Settings of the clustered scheduler.
+     *
+     * @param cluster the nodes that share scheduled runs: those on the same database with the same name
+     * @param instanceId this node's name in the cluster
+     */
+    public record Settings(
+            String cluster, String instanceId, long checkinIntervalMs, long misfireThresholdMs, int threads) {}
 
     public RunScheduler(DataSource dataSource, Connectors connectors, RunService runs, Clock clock, Settings settings) {
         this.jdbc = JdbcClient.create(dataSource);
@@ -81,7 +87,7 @@ public final class RunScheduler implements AutoCloseable {
             public void initialize() {}
         });
         Properties p = new Properties();
-        p.setProperty("org.quartz.scheduler.instanceName", "rampart");
+        p.setProperty("org.quartz.scheduler.instanceName", settings.cluster());
         p.setProperty("org.quartz.scheduler.instanceId", settings.instanceId());
         p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
         p.setProperty("org.quartz.threadPool.threadCount", String.valueOf(settings.threads()));

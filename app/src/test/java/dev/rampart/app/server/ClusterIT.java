@@ -70,6 +70,8 @@ class ClusterIT {
                             "--rampart.home=" + home,
                             "--rampart.node=" + name + "-"
                                     + ProcessHandle.current().pid(),
+                            "--rampart.scheduler.cluster=cluster-it-"
+                                    + ProcessHandle.current().pid(),
                             "--rampart.scheduler.checkin-interval-ms=1000",
                             "--rampart.scheduler.reconcile-seconds=2",
                             "--rampart.connectors.allow-sandbox-urls=true",

@@ -67,6 +67,8 @@ final class TestServer {
                 "--rampart.credentials.reference-directories=" + SECRETS,
                 "--rampart.actions.poll-seconds=1",
                 "--rampart.node=test-" + ProcessHandle.current().pid(),
+                // scheduled runs of other servers the tests start on this database are theirs, not this one's
+                "--rampart.scheduler.cluster=test-" + ProcessHandle.current().pid(),
                 "--rampart.metrics.refresh-seconds=1",
                 "--rampart.api.max-body-bytes=65536",
                 "--rampart.api.max-import-bytes=1048576");

@@ -73,7 +73,7 @@ abstract class ExpressionParser {
     private int depth;
 
     /** The columns of the current operator's input, against which column names resolve. */
-    List<Field> schema = DeviceInfoSchema.COLUMNS;
+    List<Field> schema = List.of();
 
     /** The operator being parsed, named in semantic errors. */
     String operator = "where";

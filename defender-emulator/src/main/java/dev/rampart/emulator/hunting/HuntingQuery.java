@@ -16,24 +16,21 @@ import java.util.Objects;
 
 /**
  * An advanced hunting query in the subset of KQL (Kusto Query Language) the emulator supports, parsed once and then
- * run against the rows of the emulated {@code DeviceInfo} table.
+ * run against the rows of one of the emulated tables.
  *
- * <h2>Table</h2>
+ * <h2>Tables</h2>
  *
- * <p>The only table is {@code DeviceInfo}; any other table name fails with {@code Failed to resolve table or column
- * expression named 'X'}. Its columns are fixed (they are the {@link #schema()} of the query {@code DeviceInfo}), in
- * the order of the real table's documentation: {@code Timestamp} (datetime), {@code DeviceId}, {@code DeviceName}, {@code
- * ClientVersion}, {@code PublicIP}, {@code OSArchitecture}, {@code OSPlatform}, {@code OSBuild} (long), {@code
- * IsAzureADJoined} (bool), {@code AadDeviceId}, {@code LoggedOnUsers}, {@code OSVersion}, {@code MachineGroup}, {@code
- * ReportId} (long), {@code OnboardingStatus}, {@code DeviceCategory}, {@code DeviceType}, {@code OSDistribution},
- * {@code SensorHealthState}, {@code IsExcluded} (bool), {@code ExposureLevel}, {@code AssetValue}, {@code
- * DeviceManualTags} and {@code DeviceDynamicTags} (all others string). Input rows are read by column name; fields not
+ * <p>{@code DeviceInfo}, {@code DeviceTvmSoftwareVulnerabilities}, {@code DeviceTvmSoftwareInventory}, {@code
+ * DeviceLogonEvents} and {@code DeviceNetworkInfo}, with the columns, order and types of Microsoft's table reference
+ * ({@link HuntingTables}); any other table name fails with {@code Failed to resolve table or column expression named
+ * 'X'}. A query's {@link #schema()} starts from its table's columns. Input rows are read by column name; fields not
  * in the table are ignored, and a value of the wrong JSON kind is converted when it can be (a numeric string in a long
- * column, a JSON array in a string column becomes its compact JSON text) and is null otherwise. As in Kusto, string
- * values are never null: a missing or null string is the empty string.
+ * column, a JSON array in a string column becomes its compact JSON text, JSON text in a dynamic column is read back)
+ * and is null otherwise. As in Kusto, string values are never null: a missing or null string is the empty string.
  *
- * <p>Only rows whose {@code Timestamp} is within {@link #RETENTION} (30 days) before {@code now} are visible (rows
- * with a later timestamp are visible too); rows without a parseable timestamp are never visible. At most {@link
+ * <p>In a table with a {@code Timestamp}, only rows whose timestamp is within {@link #RETENTION} (30 days) before
+ * {@code now} are visible (rows with a later timestamp are visible too); rows without a parseable timestamp are never
+ * visible. The vulnerability-management tables have no timestamp: their rows are the current state. At most {@link
  * #MAX_RESULT_ROWS} rows are returned; when the query produces more, the first ones are returned and {@link
  * HuntingResult#truncated()} is set.
  *
@@ -107,7 +104,7 @@ import java.util.Objects;
  */
 public final class HuntingQuery {
 
-    /** The only table the emulator knows. */
+    /** The table queries usually start with. */
     public static final String TABLE = "DeviceInfo";
 
     /** The most rows a query returns, as documented for the advanced hunting APIs. */
@@ -125,6 +122,7 @@ public final class HuntingQuery {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final String text;
+    private final Table table;
     private final List<Stage> stages;
     private final List<Field> output;
     private final List<HuntingResult.Column> schema;
@@ -137,12 +135,13 @@ public final class HuntingQuery {
      *     rows, so that a query such as {@code summarize arg_max(Timestamp, *) by DeviceId | project DeviceId,
      *     LoggedOnUsers} over a large fleet keeps three columns per device in memory, not all of them
      */
-    HuntingQuery(String text, List<Stage> stages, List<Field> output, java.util.Set<String> needed) {
+    HuntingQuery(String text, Table table, List<Stage> stages, List<Field> output, java.util.Set<String> needed) {
         this.text = text;
-        this.read = new boolean[DeviceInfoSchema.COLUMNS.size()];
+        this.table = table;
+        this.read = new boolean[table.columns().size()];
         for (int i = 0; i < read.length; i++) {
-            read[i] = i == DeviceInfoSchema.TIMESTAMP
-                    || needed.contains(DeviceInfoSchema.COLUMNS.get(i).name());
+            read[i] = i == table.timestamp()
+                    || needed.contains(table.columns().get(i).name());
         }
         this.stages = List.copyOf(stages);
         this.output = List.copyOf(output);
@@ -173,9 +172,14 @@ public final class HuntingQuery {
         return new Parser(tokens).parseQuery(kql);
     }
 
-    /** The table the query reads: always {@value #TABLE}. */
+    /** The table the query reads, e.g. {@value #TABLE}. */
     public String table() {
-        return TABLE;
+        return table.name();
+    }
+
+    /** The names of the tables the emulator answers. */
+    public static java.util.Set<String> tables() {
+        return Table.ALL.keySet();
     }
 
     /** The columns every result of this query has, in order; known once the query is parsed. */
@@ -184,7 +188,7 @@ public final class HuntingQuery {
     }
 
     /**
-     * Runs the query over the rows of the {@code DeviceInfo} table, returning at most {@link #MAX_RESULT_ROWS} rows.
+     * Runs the query over the rows of its table, returning at most {@link #MAX_RESULT_ROWS} rows.
      *
      * @param rows the table's rows, one object per record (several per device, at different timestamps), in any
      *     order; read once, and only as far as the query needs
@@ -202,7 +206,7 @@ public final class HuntingQuery {
         if (maxRows < 0) {
             throw new IllegalArgumentException("maxRows must not be negative: " + maxRows);
         }
-        Iterator<Object[]> it = new SourceIterator(rows, now.minus(RETENTION), read);
+        Iterator<Object[]> it = new SourceIterator(rows, now.minus(RETENTION), read, table);
         for (int i = 0; i < stages.size(); i++) {
             it = stages.get(i).apply(it, now, rowsNeededAfter(i, maxRows));
         }
@@ -256,6 +260,8 @@ public final class HuntingQuery {
                 node.put(name, b.booleanValue());
             } else if (value instanceof Instant t) {
                 node.put(name, formatDateTime(t));
+            } else if (value instanceof com.fasterxml.jackson.databind.JsonNode j) {
+                node.set(name, j);
             } else {
                 throw new IllegalStateException("Unexpected value " + value.getClass());
             }

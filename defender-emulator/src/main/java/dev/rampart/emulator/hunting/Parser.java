@@ -91,10 +91,12 @@ final class Parser extends ExpressionParser {
             throw unsupportedOperator(first);
         }
         next();
-        if (!first.text().equals(TABLE)) {
+        Table table = Table.find(first.text());
+        if (table == null) {
             throw new HuntingQueryException(
                     "Failed to resolve table or column expression named '" + first.text() + "'");
         }
+        schema = table.columns();
         List<Stage> stages = new ArrayList<>();
         while (peek().kind() == Kind.PIPE) {
             next();
@@ -108,7 +110,7 @@ final class Parser extends ExpressionParser {
         }
         java.util.Set<String> needed = new java.util.HashSet<>(referenced);
         schema.forEach(field -> needed.add(field.name()));
-        return new HuntingQuery(text, stages, schema, needed);
+        return new HuntingQuery(text, table, stages, schema, needed);
     }
 
     // -- operators ----------------------------------------------------------------------------------------------

@@ -1,7 +1,5 @@
 package dev.rampart.emulator.hunting;
 
-import static dev.rampart.emulator.hunting.DeviceInfoSchema.COLUMNS;
-import static dev.rampart.emulator.hunting.DeviceInfoSchema.TIMESTAMP;
 import static dev.rampart.emulator.hunting.Values.compareValues;
 import static dev.rampart.emulator.hunting.Values.fromJson;
 
@@ -85,17 +83,24 @@ interface Stage {
         }
     }
 
-    /** The visible rows of {@code DeviceInfo}, converted to runtime values. */
+    /**
+     * The visible rows of a table, converted to runtime values: those within the retention window, or all of them for
+     * a table without a time column.
+     */
     final class SourceIterator extends Lookahead {
         private final Iterator<ObjectNode> rows;
         private final Instant horizon;
         private final boolean[] read;
+        private final List<Field> columns;
+        private final int timestamp;
 
         /** {@code read[i]}: whether the query needs column i; the others stay null. */
-        SourceIterator(Iterator<ObjectNode> rows, Instant horizon, boolean[] read) {
+        SourceIterator(Iterator<ObjectNode> rows, Instant horizon, boolean[] read, Table table) {
             this.rows = rows;
             this.horizon = horizon;
             this.read = read.clone();
+            this.columns = table.columns();
+            this.timestamp = table.timestamp();
         }
 
         @Override
@@ -105,16 +110,18 @@ interface Stage {
                 if (node == null) {
                     continue;
                 }
-                Instant timestamp =
-                        (Instant) fromJson(node.get(COLUMNS.get(TIMESTAMP).name()), Type.DATETIME);
-                if (timestamp == null || timestamp.isBefore(horizon)) {
-                    continue;
+                Object[] row = new Object[columns.size()];
+                if (timestamp >= 0) {
+                    Instant t =
+                            (Instant) fromJson(node.get(columns.get(timestamp).name()), Type.DATETIME);
+                    if (t == null || t.isBefore(horizon)) {
+                        continue;
+                    }
+                    row[timestamp] = t;
                 }
-                Object[] row = new Object[COLUMNS.size()];
-                row[TIMESTAMP] = timestamp;
                 for (int i = 0; i < row.length; i++) {
-                    if (i != TIMESTAMP && read[i]) {
-                        Field field = COLUMNS.get(i);
+                    if (i != timestamp && read[i]) {
+                        Field field = columns.get(i);
                         row[i] = fromJson(node.get(field.name()), field.type());
                     }
                 }

@@ -4,9 +4,12 @@ package dev.rampart.emulator.hunting;
 enum Type {
     STRING("string", "String"),
     LONG("long", "Int64"),
+    INT("int", "Int32"),
     REAL("real", "Double"),
     BOOL("bool", "Boolean"),
-    DATETIME("datetime", "DateTime");
+    DATETIME("datetime", "DateTime"),
+    /** JSON (arrays, objects): the APIs name it {@code Object} and return the JSON itself. */
+    DYNAMIC("dynamic", "Object");
 
     final String kqlName;
     final String apiName;
@@ -17,7 +20,7 @@ enum Type {
     }
 
     boolean isNumeric() {
-        return this == LONG || this == REAL;
+        return this == LONG || this == INT || this == REAL;
     }
 
     boolean isOrdered() {

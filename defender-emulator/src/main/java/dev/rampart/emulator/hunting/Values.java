@@ -23,7 +23,13 @@ final class Values {
 
     private Values() {}
 
-    /** Runtime values: String (never null for string columns), Long, Double, Boolean, Instant, or null. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /**
+     * Runtime values: String (never null for string columns), Long (long and int), Double, Boolean, Instant, JsonNode
+     * (dynamic), or null.
+     */
     static Object fromJson(JsonNode node, Type type) {
         boolean absent = node == null || node.isNull() || node.isMissingNode();
         switch (type) {
@@ -36,6 +42,7 @@ final class Values {
                 }
                 return node.isContainerNode() ? node.toString() : node.asText();
             case LONG:
+            case INT:
                 if (absent) {
                     return null;
                 }
@@ -84,6 +91,18 @@ final class Values {
                 return null;
             case DATETIME:
                 return absent || !node.isTextual() ? null : parseDateTime(node.textValue());
+            case DYNAMIC:
+                if (absent) {
+                    return null;
+                }
+                if (node.isTextual()) { // JSON kept as text by the source: read it back
+                    try {
+                        return JSON.readTree(node.textValue());
+                    } catch (java.io.IOException e) {
+                        return node;
+                    }
+                }
+                return node;
             default:
                 throw new IllegalStateException("Unexpected type " + type);
         }
@@ -231,6 +250,9 @@ final class Values {
         }
         if (a instanceof Boolean x && b instanceof Boolean y) {
             return Boolean.compare(x, y);
+        }
+        if (a instanceof JsonNode x && b instanceof JsonNode y) {
+            return x.toString().compareTo(y.toString());
         }
         throw new IllegalStateException("Cannot compare " + a.getClass() + " with " + b.getClass());
     }
