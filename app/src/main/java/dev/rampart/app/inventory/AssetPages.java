@@ -64,7 +64,7 @@ public class AssetPages {
 
     /** The asset list's filters that a URL (and a saved filter) carries; {@code meta.<key>} as well. */
     static final List<String> FILTERS =
-            List.of("q", "health", "active", "os", "risk", "sensorFlag", "isolated", "sort");
+            List.of("q", "health", "active", "os", "risk", "sensorFlag", "isolated", "software", "exposed", "sort");
 
     /** The asset list's filters of a request: the known ones and every non-blank {@code meta.<key>}, in order. */
     static Map<String, String> filters(Map<String, String> params) {

@@ -153,17 +153,97 @@ public class InventoryController {
                 }
                 meta.put(key, v);
             } else if (!List.of(
-                            "q", "health", "active", "os", "risk", "sensorFlag", "isolated", "sort", "cursor", "limit")
+                            "q",
+                            "health",
+                            "active",
+                            "os",
+                            "risk",
+                            "sensorFlag",
+                            "isolated",
+                            "software",
+                            "exposed",
+                            "sort",
+                            "cursor",
+                            "limit")
                     .contains(k)) {
                 throw ApiProblem.invalid(
                         k,
-                        "is not a filter of this list (q, health, active, os, risk, sensorFlag, isolated, meta.<key>)");
+                        "is not a filter of this list (q, health, active, os, risk, sensorFlag, isolated, software,"
+                                + " exposed, meta.<key>)");
             }
         });
         if (!meta.isEmpty()) {
             list.where("a.metadata @> cast(? as jsonb)", JSON.writeValueAsString(meta));
         }
+        softwareFilter(list, all.get("software"), all.get("exposed"));
         return list.page(jdbc, sort, cursor, limit);
+    }
+
+    private static final java.util.regex.Pattern VERSION_BOUND =
+            java.util.regex.Pattern.compile("(>=|<=|>|<|=)?\\s*([0-9A-Za-z][0-9A-Za-z._+~-]*)");
+
+    /**
+     * Devices by software (F7): {@code software=vendor:name} (as Defender names them, any case), optionally
+     * {@code :version} or a range of bounds {@code :>=1.2,<2.0} (versions compare by the numbers in them, so 1.10
+     * comes after 1.9); {@code exposed=true} keeps the devices on which that software (in that version or range) has
+     * an open finding, {@code exposed=false} those on which it has none.
+     */
+    static void softwareFilter(KeysetList list, String software, String exposed) {
+        if (software == null || software.isBlank()) {
+            if (exposed != null) {
+                throw ApiProblem.invalid("exposed", "needs software=vendor:name[:version]");
+            }
+            return;
+        }
+        String[] parts = software.trim().split(":", 3);
+        if (parts.length < 2 || parts[0].isBlank() || parts[1].isBlank()) {
+            throw ApiProblem.invalid("software", "is vendor:name, vendor:name:version or vendor:name:>=1.2,<2.0");
+        }
+        String key = parts[0].trim().toLowerCase(java.util.Locale.ROOT) + "-_-"
+                + parts[1].trim().toLowerCase(java.util.Locale.ROOT);
+        StringBuilder installed = new StringBuilder(
+                "exists (select 1 from asset_software s where s.asset_id = a.id and s.software_key = ?");
+        StringBuilder open = new StringBuilder("exists (select 1 from finding f where f.asset_id = a.id"
+                + " and f.state = 'open' and lower(f.product_vendor) || '-_-' || lower(f.product_name) = ?");
+        List<Object> args = new java.util.ArrayList<>();
+        if (parts.length == 3 && !parts[2].isBlank()) {
+            for (String bound : parts[2].split(",")) {
+                java.util.regex.Matcher m = VERSION_BOUND.matcher(bound.trim());
+                if (!m.matches()) {
+                    throw ApiProblem.invalid(
+                            "software",
+                            "'" + dev.rampart.app.web.Text.oneLine(bound, 40) + "' is not a version or a"
+                                    + " bound such as >=1.2");
+                }
+                String op = m.group(1) == null ? "=" : m.group(1);
+                if (op.equals("=")) {
+                    installed.append(" and s.version = ?");
+                    open.append(" and f.product_version = ?");
+                } else {
+                    installed
+                            .append(" and rampart_version_key(s.version) ")
+                            .append(op)
+                            .append(" rampart_version_key(?)");
+                    open.append(" and rampart_version_key(f.product_version) ")
+                            .append(op)
+                            .append(" rampart_version_key(?)");
+                }
+                args.add(m.group(2));
+            }
+        }
+        List<Object> installedArgs = new java.util.ArrayList<>();
+        installedArgs.add(key);
+        installedArgs.addAll(args);
+        list.where(installed.append(')').toString(), installedArgs.toArray());
+        if (exposed != null) {
+            if (!exposed.equals("true") && !exposed.equals("false")) {
+                throw ApiProblem.invalid("exposed", "is true or false");
+            }
+            List<Object> openArgs = new java.util.ArrayList<>();
+            openArgs.add(key);
+            openArgs.addAll(args);
+            list.where((exposed.equals("true") ? "" : "not ") + open.append(')'), openArgs.toArray());
+        }
     }
 
     /** One asset with its findings, software, alerts, logon users, profiles, sources and addresses. */

@@ -42,7 +42,8 @@ public class ListPages {
 
     /**
      * A column: the row key it shows and how — {@code text}, {@code badge} (severity), {@code asset} (a link to the
-     * row's asset, named by {@code assetName}), {@code run} (a link to the sync history), {@code json}, {@code time}.
+     * row's asset, named by {@code assetName}), {@code run} (a link to the sync history), {@code devices} (a software
+     * row's devices, and those it exposes, on the asset list), {@code json}, {@code time}.
      */
     public record Column(String key, String label, String kind) {}
 
@@ -99,7 +100,7 @@ public class ListPages {
                 List.of(
                         col("name", "Name"),
                         col("vendor", "Vendor"),
-                        col("assets", "Assets"),
+                        new Column("assets", "Devices", "devices"),
                         col("weaknesses", "Weaknesses")),
                 api.software(caller, q, sort, cursor, 50));
     }
