@@ -11,7 +11,6 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,7 +80,6 @@ class KillIT {
 
     @Test
     void runKilledWhileReadingShouldChangeNothingAndTheNextRunShouldConverge() throws Exception {
-        Assumptions.assumeTrue(TestDatabase.url() != null, "needs the machine's PostgreSQL");
         try (SyncFixture f = new SyncFixture(40);
                 SyncFixture clean = new SyncFixture(f.emulator)) {
             assertThat(f.full().succeeded()).isTrue();
@@ -110,7 +108,6 @@ class KillIT {
 
     @Test
     void runKilledWhileApplyingShouldRollBackAndTheNextRunShouldConverge() throws Exception {
-        Assumptions.assumeTrue(TestDatabase.url() != null, "needs the machine's PostgreSQL");
         try (SyncFixture f = new SyncFixture(40);
                 SyncFixture clean = new SyncFixture(f.emulator)) {
             assertThat(f.full().succeeded()).isTrue();
