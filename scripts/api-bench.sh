@@ -43,7 +43,7 @@ for _ in $(seq 1 120); do
 done
 
 python3 - "http://127.0.0.1:$api_port" "$token" "$requests" <<'PY'
-import json, random, statistics, sys, time, urllib.request
+import json, random, statistics, sys, time, urllib.parse, urllib.request
 base, token, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 def get(path):
     req = urllib.request.Request(base + path, headers={"Authorization": "Bearer " + token})
@@ -66,6 +66,10 @@ def cursors_of(path, first_page):
 cursors = cursors_of(p + "/assets?limit=100", first)
 fcursors = cursors_of(p + "/findings?state=open&limit=100", get(p + "/findings?state=open&limit=100")[1])
 rcursors = cursors_of(p + "/assets?limit=100&sort=-risk", get(p + "/assets?limit=100&sort=-risk")[1])
+sw_common = get(p + "/software?limit=1&sort=-assets")[1]["items"][0]
+sw_rare = get(p + "/software?limit=1&sort=assets")[1]["items"][0]
+def sw(s, extra=""):
+    return urllib.parse.quote(s["vendor"] + ":" + s["name"] + extra)
 random.seed(1)
 cases = {
     "asset list, first page (100, by name)": lambda i: p + "/assets?limit=100",
@@ -81,6 +85,10 @@ cases = {
     "asset list, risk High or Critical": lambda i: p + "/assets?limit=100&risk=High,Critical&sort=-risk",
     "finding list, open, by exploitability": lambda i: p + "/findings?state=open&sort=-exploitability&limit=100",
     "risk summary": lambda i: p + "/risk",
+    "asset list, by software (the most installed)": lambda i: p + "/assets?limit=100&software=" + sw(sw_common),
+    "asset list, by software, exposed (the most installed)": lambda i: p + "/assets?limit=100&exposed=true&software=" + sw(sw_common),
+    "asset list, by software, version range (the most installed)": lambda i: p + "/assets?limit=100&software=" + sw(sw_common, ":>=1"),
+    "asset list, by software (the least installed)": lambda i: p + "/assets?limit=100&software=" + sw(sw_rare),
 }
 ui = "/projects/bench"
 pages = {
