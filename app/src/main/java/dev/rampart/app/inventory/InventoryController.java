@@ -31,9 +31,11 @@ public class InventoryController {
     private static final String NEVER = "'-infinity'::timestamptz";
 
     private final JdbcClient jdbc;
+    private final DataSource dataSource;
 
     public InventoryController(DataSource dataSource) {
         this.jdbc = JdbcClient.create(dataSource);
+        this.dataSource = dataSource;
     }
 
     private static KeysetList.Key id(String col) {
@@ -175,7 +177,21 @@ public class InventoryController {
         if (!meta.isEmpty()) {
             list.where("a.metadata @> cast(? as jsonb)", JSON.writeValueAsString(meta));
         }
-        softwareFilter(list, all.get("software"), all.get("exposed"));
+        if (softwareFilter(list, all.get("software"), all.get("exposed"))) {
+            // How many devices have a software decides the plan: start from them when they are few, walk the list
+            // when they are many. A cached generic plan knows neither (a product on a few devices took 0.35 s at
+            // 100,000 devices instead of 15 ms), so this statement is planned for its own values each time.
+            try {
+                return dev.rampart.app.database.Transactions.run(dataSource, tx -> {
+                    tx.sql("select set_config('plan_cache_mode', 'force_custom_plan', true)")
+                            .query()
+                            .listOfRows();
+                    return list.page(tx, sort, cursor, limit);
+                });
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("the asset list failed: " + e.getMessage(), e);
+            }
+        }
         return list.page(jdbc, sort, cursor, limit);
     }
 
@@ -186,14 +202,14 @@ public class InventoryController {
      * Devices by software (F7): {@code software=vendor:name} (as Defender names them, any case), optionally
      * {@code :version} or a range of bounds {@code :>=1.2,<2.0} (versions compare by the numbers in them, so 1.10
      * comes after 1.9); {@code exposed=true} keeps the devices on which that software (in that version or range) has
-     * an open finding, {@code exposed=false} those on which it has none.
+     * an open finding, {@code exposed=false} those on which it has none. True when the filter applies.
      */
-    static void softwareFilter(KeysetList list, String software, String exposed) {
+    static boolean softwareFilter(KeysetList list, String software, String exposed) {
         if (software == null || software.isBlank()) {
             if (exposed != null) {
                 throw ApiProblem.invalid("exposed", "needs software=vendor:name[:version]");
             }
-            return;
+            return false;
         }
         String[] parts = software.trim().split(":", 3);
         if (parts.length < 2 || parts[0].isBlank() || parts[1].isBlank()) {
@@ -244,6 +260,7 @@ public class InventoryController {
             openArgs.addAll(args);
             list.where((exposed.equals("true") ? "" : "not ") + open.append(')'), openArgs.toArray());
         }
+        return true;
     }
 
     /** One asset with its findings, software, alerts, logon users, profiles, sources and addresses. */

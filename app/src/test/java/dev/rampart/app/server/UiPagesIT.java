@@ -119,7 +119,7 @@ class UiPagesIT {
                         .toList())
                 .containsExactly("DeviceName", "OSPlatform");
         assertThat(page.locator("#hunt-results tbody tr").count()).isEqualTo(7);
-        assertThat(page.locator("#h-results").textContent()).contains("7 rows").contains("by Graph");
+        assertThat(page.locator("#h-results").textContent()).contains("7 rows").contains("via Graph");
         assertThat(violations(page)).isEmpty();
         shot(page, "page-hunting-results");
 
