@@ -209,10 +209,13 @@ public final class Exporter {
         return n;
     }
 
-    /** RFC 4180 quoting; a leading formula character is prefixed with a quote so spreadsheets do not run it. */
-    static String csvField(String v) {
+    /**
+     * RFC 4180 quoting; a leading formula character (or tab or carriage return, which spreadsheets skip before one) is
+     * prefixed with a quote so spreadsheets do not run it. Plain numbers stay numbers.
+     */
+    public static String csvField(String v) {
         String s = v;
-        if (!s.isEmpty() && "=+-@".indexOf(s.charAt(0)) >= 0 && !s.matches("-?[0-9.]+")) {
+        if (!s.isEmpty() && "=+-@\t\r".indexOf(s.charAt(0)) >= 0 && !s.matches("-?[0-9.]+")) {
             s = "'" + s;
         }
         if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) {

@@ -4,7 +4,6 @@ import dev.rampart.app.security.Caller;
 import dev.rampart.app.security.Permission;
 import dev.rampart.app.security.Requires;
 import dev.rampart.app.web.ApiProblem;
-import java.util.ArrayList;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
@@ -71,22 +70,12 @@ public class HuntingPages {
         common(caller, project, model, query, connector);
         try {
             HuntingService.Answer a = hunting.run(caller, blankToNull(connector), query);
-            List<String> columns = a.schema().stream().map(c -> c.name()).toList();
-            List<List<String>> rows = new ArrayList<>();
-            for (var r : a.results()) {
-                List<String> cells = new ArrayList<>();
-                for (String c : columns) {
-                    var v = r.get(c);
-                    cells.add(v == null || v.isNull() ? "" : v.isValueNode() ? v.asText() : v.toString());
-                }
-                rows.add(cells);
-            }
             model.addAttribute(
                     "table",
                     new Table(
-                            columns,
+                            a.schema().stream().map(c -> c.name()).toList(),
                             a.schema().stream().map(c -> c.type()).toList(),
-                            rows,
+                            a.cells(),
                             a.truncated(),
                             a.via(),
                             a.connector()));

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rampart.app.connector.Connector;
 import dev.rampart.app.connector.ConnectorClients;
 import dev.rampart.app.connector.Connectors;
+import dev.rampart.app.export.Exporter;
 import dev.rampart.app.security.Audit;
 import dev.rampart.app.security.Caller;
 import dev.rampart.app.web.ApiProblem;
@@ -79,25 +80,28 @@ public final class HuntingService {
         public String toCsv() {
             StringBuilder b = new StringBuilder();
             List<String> names = schema.stream().map(HuntingColumn::name).toList();
-            b.append(String.join(",", names.stream().map(HuntingService::csv).toList()))
+            b.append(String.join(",", names.stream().map(Exporter::csvField).toList()))
                     .append("\r\n");
-            for (ObjectNode row : results) {
-                List<String> cells = new ArrayList<>();
-                for (String n : names) {
-                    JsonNode v = row.get(n);
-                    cells.add(csv(v == null || v.isNull() ? "" : v.isValueNode() ? v.asText() : v.toString()));
-                }
-                b.append(String.join(",", cells)).append("\r\n");
+            for (List<String> row : cells()) {
+                b.append(String.join(",", row.stream().map(Exporter::csvField).toList()))
+                        .append("\r\n");
             }
             return b.toString();
         }
-    }
 
-    static String csv(String s) {
-        String safe = !s.isEmpty() && "=+-@\t\r".indexOf(s.charAt(0)) >= 0 ? "'" + s : s; // no formulas in a sheet
-        return safe.contains(",") || safe.contains("\"") || safe.contains("\n") || safe.contains("\r")
-                ? "\"" + safe.replace("\"", "\"\"") + "\""
-                : safe;
+        /** The rows as text cells in schema order: empty for null, nested values as their JSON text. */
+        public List<List<String>> cells() {
+            List<List<String>> rows = new ArrayList<>(results.size());
+            for (ObjectNode row : results) {
+                List<String> cells = new ArrayList<>(schema.size());
+                for (HuntingColumn c : schema) {
+                    JsonNode v = row.get(c.name());
+                    cells.add(v == null || v.isNull() ? "" : v.isValueNode() ? v.asText() : v.toString());
+                }
+                rows.add(cells);
+            }
+            return rows;
+        }
     }
 
     /** The connectors a project may hunt through: its enabled ones, by name. */
@@ -161,7 +165,7 @@ public final class HuntingService {
             audit.record(caller, "hunting.run", "connector " + connector.name(), "failure", details);
             ApiProblem p = new ApiProblem(
                     HttpStatus.TOO_MANY_REQUESTS, "hunting-quota", "Hunting quota used up", detail, null);
-            return throwWithRetry(p, wait);
+            throw wait == null ? p : p.with("retryAfterSeconds", Math.max(1, wait.toSeconds()));
         } catch (DefenderException e) {
             boolean refused = e.status() >= 400 && e.status() < 500;
             String words = e.errorMessage() == null ? e.getMessage() : e.errorMessage();
@@ -179,10 +183,6 @@ public final class HuntingService {
                     null);
             throw refused ? p.with("defenderMessage", words) : p;
         }
-    }
-
-    private static Answer throwWithRetry(ApiProblem p, Duration wait) {
-        throw wait == null ? p : p.with("retryAfterSeconds", Math.max(1, wait.toSeconds()));
     }
 
     private Connector choose(long projectId, String name) {

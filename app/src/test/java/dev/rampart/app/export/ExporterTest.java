@@ -15,5 +15,6 @@ class ExporterTest {
         assertThat(Exporter.csvField("=HYPERLINK(\"x\")")).startsWith("\"'=HYPERLINK");
         assertThat(Exporter.csvField("-1.5")).isEqualTo("-1.5");
         assertThat(Exporter.csvField("@sum")).isEqualTo("'@sum");
+        assertThat(Exporter.csvField("\t=1+1")).isEqualTo("'\t=1+1");
     }
 }
