@@ -81,12 +81,11 @@ class FidelityTest {
 
     /** A real export row's id: {@code {deviceId}_{vendor}_{name}_{version}_{cve}}, from the row's fields in any casing. */
     private static String realExportId(JsonNode row) {
-        StringBuilder id = new StringBuilder();
-        for (String f : List.of("deviceId", "softwareVendor", "softwareName", "softwareVersion", "cveId")) {
-            JsonNode v = row.has(f) ? row.get(f) : row.get(Character.toUpperCase(f.charAt(0)) + f.substring(1));
-            id.append(id.length() == 0 ? "" : "_").append(v.asText());
-        }
-        return id.toString();
+        return String.join(
+                "_",
+                List.of("deviceId", "softwareVendor", "softwareName", "softwareVersion", "cveId").stream()
+                        .map(f -> ExportsTest.field(row, f))
+                        .toList());
     }
 
     @Test

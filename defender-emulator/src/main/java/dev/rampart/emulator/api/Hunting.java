@@ -254,7 +254,7 @@ public final class Hunting {
                 o.put(
                         "InitiatingProcessParentCreationTime",
                         d.lastSeen().minus(Duration.ofDays(5)).toString());
-                o.put("ReportId", (long) d.index() * 1000 + at.getEpochSecond() % 1000);
+                o.put("ReportId", reportId(d, at));
                 o.put("AppGuardContainerId", "");
                 o.put("AdditionalFields", remote ? "{\"IsLocalLogon\":false}" : "{\"IsLocalLogon\":true}");
                 o.putNull("InitiatingProcessSessionId");
@@ -332,7 +332,7 @@ public final class Hunting {
                 o.put("IPv6Dhcp", "");
                 o.put("DefaultGateways", "[\"" + gateway + "\"]");
                 o.put("IPAddresses", addresses.toString());
-                o.put("ReportId", (long) d.index() * 1000 + at.getEpochSecond() % 1000 + adapter);
+                o.put("ReportId", reportId(d, at) + adapter);
                 o.put("NetworkAdapterVendor", type.equals("Wireless80211") ? "Intel Corporation" : "Realtek");
                 o.put("OnboardingStatus", d.onboardingStatus());
                 o.put("NetworkAdapterDnsSuffix", domain == null ? "" : domain);
@@ -359,36 +359,19 @@ public final class Hunting {
         call.json(200, body);
     }
 
-    /** DeviceInfo rows, rendered lazily device by device. */
+    /**
+     * DeviceInfo rows, rendered lazily device by device: a row at each of its last reports. One rendering per device
+     * serves them all: the fields taken from it (network, Entra join, exposure, value, tags) are its current state.
+     */
     Iterator<ObjectNode> rows(Instant now) {
-        return new Lookahead<>() {
-            int device;
-            int report = REPORTS_PER_DEVICE;
-            Device current;
-            ObjectNode machine;
+        return perDevice(now, (d, machine, n) -> reports(d, n).stream()
+                .map(at -> row(d, machine, at))
+                .toList());
+    }
 
-            @Override
-            protected ObjectNode compute() {
-                while (true) {
-                    if (report >= REPORTS_PER_DEVICE) {
-                        if (device >= tenant.deviceCount()) {
-                            return null;
-                        }
-                        current = tenant.device(device, now);
-                        // one rendering per device serves its report rows: the fields taken from it (network, Entra
-                        // join, exposure, value, tags) are those of its current state
-                        machine = current.onboarded() ? Entities.machine(tenant, device, now) : null;
-                        device++;
-                        report = current.onboarded() ? 0 : REPORTS_PER_DEVICE;
-                        continue;
-                    }
-                    Instant at = current.lastSeen().minus(Duration.ofDays(report++));
-                    if (!at.isBefore(current.firstSeen()) && !at.isAfter(now)) {
-                        return row(current, machine, at);
-                    }
-                }
-            }
-        };
+    /** A report's id: a counter per device, unique with the device and the time, as Defender's ReportId is. */
+    private static long reportId(Device d, Instant at) {
+        return (long) d.index() * 1000 + at.getEpochSecond() % 1000;
     }
 
     private static final String[][] HARDWARE = {
@@ -449,7 +432,7 @@ public final class Hunting {
         o.put("RegistryDeviceTag", Hash.unit(seed, 140, i) < 0.05 ? "Finance" : "");
         o.put("OSVersion", d.version());
         o.put("MachineGroup", d.rbacGroupName() == null ? "UnassignedGroup" : d.rbacGroupName());
-        o.put("ReportId", (long) i * 1000 + at.getEpochSecond() % 1000);
+        o.put("ReportId", reportId(d, at));
         o.put("OnboardingStatus", d.onboardingStatus());
         o.put("AdditionalFields", "");
         o.put("DeviceCategory", "Endpoint");
