@@ -49,9 +49,12 @@ class UiIT {
 
     static void shot(Page page, String name) throws Exception {
         Files.createDirectories(SCREENSHOTS);
+        // a whole page, however long: the server administration page lists every user and project the test run
+        // made, and capturing it on two busy cores took longer than Playwright's default 30 s once
         page.screenshot(new Page.ScreenshotOptions()
                 .setPath(SCREENSHOTS.resolve(name + ".png"))
-                .setFullPage(true));
+                .setFullPage(true)
+                .setTimeout(120_000));
     }
 
     @Test
