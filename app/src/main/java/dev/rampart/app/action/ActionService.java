@@ -41,6 +41,7 @@ public final class ActionService {
     static final List<String> FINAL = List.of("Succeeded", "Failed", "TimeOut", "Cancelled", "Refused");
 
     private final JdbcClient jdbc;
+    private final DataSource dataSource;
     private final Connectors connectors;
     private final ConnectorClients clients;
     private final Audit audit;
@@ -57,6 +58,7 @@ public final class ActionService {
 
     public ActionService(DataSource dataSource, ConnectorClients clients, Audit audit, Clock clock, Settings settings) {
         this.jdbc = JdbcClient.create(dataSource);
+        this.dataSource = dataSource;
         this.connectors = new Connectors(dataSource);
         this.clients = clients;
         this.audit = audit;
@@ -504,39 +506,51 @@ public final class ActionService {
     }
 
     /**
-     * Records an action's end: the status, the asset's isolation after an isolate or release that succeeded, an
-     * {@code action.<status>} change event and an audit entry by the system.
+     * Records an action's end: the status, the asset's isolation after an isolate or release that succeeded and an
+     * {@code action.<status>} change event in one transaction (a reader, or a node that dies between them, never sees
+     * a succeeded isolation on an asset not marked isolated), then an audit entry by the system.
      */
     private void finish(long projectId, Long assetId, long id, String type, String status, String error, Instant now) {
         var ts = now.atOffset(ZoneOffset.UTC);
-        int updated = jdbc.sql(
-                        """
-                        update machine_action set status = ?, error = ?, updated_at = ?, finished_at = ?,
-                               next_poll_at = null, lease_until = null, polls = polls + 1
-                         where id = ? and status in ('Requested', 'Pending', 'InProgress')
-                        """)
-                .params(status, error, ts, ts, id)
-                .update();
-        if (updated == 0) {
+        boolean ended;
+        try {
+            ended = dev.rampart.app.database.Transactions.run(dataSource, tx -> {
+                int updated = tx.sql(
+                                """
+                                update machine_action set status = ?, error = ?, updated_at = ?, finished_at = ?,
+                                       next_poll_at = null, lease_until = null, polls = polls + 1
+                                 where id = ? and status in ('Requested', 'Pending', 'InProgress')
+                                """)
+                        .params(status, error, ts, ts, id)
+                        .update();
+                if (updated == 0) {
+                    return false;
+                }
+                if (status.equals("Succeeded") && assetId != null && !type.equals("scan")) {
+                    tx.sql("update asset set isolated = ? where id = ?")
+                            .params(type.equals("isolate"), assetId)
+                            .update();
+                }
+                tx.sql(
+                                """
+                                insert into change_event (project_id, run_id, at, type, asset_id, details)
+                                values (?, null, ?, ?, ?, cast(? as jsonb))
+                                """)
+                        .params(
+                                projectId,
+                                ts,
+                                "action." + status.toLowerCase(Locale.ROOT),
+                                assetId,
+                                "{\"action\": " + id + ", \"type\": \"" + type + "\"}")
+                        .update();
+                return true;
+            });
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("could not record the end of action " + id + ": " + e.getMessage(), e);
+        }
+        if (!ended) {
             return;
         }
-        if (status.equals("Succeeded") && assetId != null && !type.equals("scan")) {
-            jdbc.sql("update asset set isolated = ? where id = ?")
-                    .params(type.equals("isolate"), assetId)
-                    .update();
-        }
-        jdbc.sql(
-                        """
-                        insert into change_event (project_id, run_id, at, type, asset_id, details)
-                        values (?, null, ?, ?, ?, cast(? as jsonb))
-                        """)
-                .params(
-                        projectId,
-                        ts,
-                        "action." + status.toLowerCase(Locale.ROOT),
-                        assetId,
-                        "{\"action\": " + id + ", \"type\": \"" + type + "\"}")
-                .update();
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("action", id);
         details.put("status", status);
