@@ -36,6 +36,7 @@ import java.util.Set;
  * rampart import --project KEY --file import.json [--db JDBC_URL]
  * rampart action isolate|release|scan --project KEY --asset ID --reason R [--wait] [--server URL]
  * rampart risk --project KEY [--db JDBC_URL]
+ * rampart query --project KEY [--db JDBC_URL] [--max-rows N] "FIND ..."
  * </pre>
  *
  * Exit codes: 0 done, 1 the run failed (its summary says why), 2 the command line or a file is wrong.
@@ -80,6 +81,7 @@ public final class Rampart {
                 case "user", "member", "token", "key" -> admin(args);
                 case "action" -> action(args);
                 case "risk" -> risk(options(args, 1, Set.of("project", "db"), Set.of()));
+                case "query" -> query(args);
                 default -> {
                     err.println("rampart: unknown command '" + args[0] + "'");
                     usage();
@@ -404,6 +406,61 @@ public final class Rampart {
         return v;
     }
 
+    /**
+     * {@code query}: runs a query in the project and prints one JSON object per row (keys: the column names). A query
+     * that is not valid exits 2 with where and what was expected; one cut at the row limit says so on stderr.
+     */
+    private int query(String[] args) throws Exception {
+        List<String> options = new ArrayList<>();
+        StringBuilder text = new StringBuilder();
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].startsWith("--")) {
+                options.add(args[i]);
+                if (!args[i].contains("=") && i + 1 < args.length) {
+                    options.add(args[++i]);
+                }
+            } else {
+                text.append(text.length() == 0 ? "" : " ").append(args[i]);
+            }
+        }
+        Map<String, String> o =
+                options(options.toArray(String[]::new), 0, Set.of("project", "db", "max-rows"), Set.of());
+        String project = require(o, "project");
+        if (text.length() == 0) {
+            throw new UsageException("query needs the query as its argument, e.g. \"FIND Device WITH active = true\"");
+        }
+        int maxRows;
+        try {
+            maxRows = Integer.parseInt(o.getOrDefault("max-rows", "100000"));
+        } catch (NumberFormatException e) {
+            throw new UsageException("--max-rows takes a number");
+        }
+        try (Database db = database(o.get("db"))) {
+            long projectId = new dev.rampart.app.project.Projects(db.dataSource()).require(project);
+            var service = new dev.rampart.app.query.QueryService(
+                    db.dataSource(), null, maxRows, java.time.Duration.ofMinutes(5), Clock.systemUTC());
+            dev.rampart.app.query.QueryService.Answer answer;
+            try {
+                answer = service.run(projectId, text.toString());
+            } catch (dev.rampart.app.web.ApiProblem e) {
+                err.println("rampart: " + e.getMessage());
+                return "query-invalid".equals(e.slug()) ? 2 : 1;
+            }
+            var json = tools.jackson.databind.json.JsonMapper.builder().build();
+            for (List<Object> row : answer.rows()) {
+                var line = json.createObjectNode();
+                for (int i = 0; i < row.size(); i++) {
+                    line.set(answer.columns().get(i).name(), json.valueToTree(row.get(i)));
+                }
+                out.println(json.writeValueAsString(line));
+            }
+            if (answer.truncated()) {
+                err.println("rampart: the answer was cut at " + maxRows + " rows (--max-rows)");
+            }
+            return 0;
+        }
+    }
+
     private void usage() {
         List<String> lines = new ArrayList<>();
         lines.add("usage: rampart sync --connector-file connector.json [--db JDBC_URL] [--full|--incremental]");
@@ -422,6 +479,8 @@ public final class Rampart {
                 "       rampart action isolate|release|scan --project KEY --asset ID --reason R [--isolation-type"
                         + " Full|Selective] [--scan-type Quick|Full] [--wait] [--server URL]; action status --project KEY --id N");
         lines.add("       rampart risk --project KEY [--db JDBC_URL]   (recomputes every asset's risk)");
+        lines.add("       rampart query --project KEY [--db JDBC_URL] [--max-rows N] \"FIND ...\"   (JSON lines;"
+                + " docs/queries.md)");
         lines.add("       (actions go through a running server: RAMPART_URL, default http://127.0.0.1:8080, and an API"
                 + " token in RAMPART_TOKEN or --token-file)");
         lines.add("Without --db: the embedded PostgreSQL in $RAMPART_HOME (default ~/.rampart). See docs/sync.md.");

@@ -127,6 +127,34 @@ class RampartCliIT {
         assertThat(noProject.err()).contains("no project 'no-such-project'");
         assertThat(rampart(env(), "risk", "--db", db).code()).isEqualTo(2);
 
+        // a query prints one JSON object per row, keyed by its columns; a bad one exits 2 saying where
+        Result query = rampart(
+                env(),
+                "query",
+                "--project",
+                project,
+                "--db",
+                db,
+                "FIND Device THAT HAS Finding WITH state = 'open' RETURN Device.name, COUNT(Finding)");
+        assertThat(query.code()).as(query.err()).isZero();
+        List<JsonNode> rows = new java.util.ArrayList<>();
+        for (String line : query.out().lines().toList()) {
+            rows.add(JSON.readTree(line));
+        }
+        assertThat(rows).isNotEmpty();
+        assertThat(rows.stream().mapToInt(r -> r.path("count(Finding)").asInt()).sum())
+                .isEqualTo(summary.path("findingsOpened").asInt());
+        assertThat(rows.get(0).fieldNames()).toIterable().containsExactly("Device.name", "count(Finding)");
+        Result bad = rampart(env(), "query", "--project", project, "--db", db, "FIND Device WHERE active = true");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err())
+                .contains("unexpected 'WHERE' at line 1, column 13")
+                .contains("WITH");
+        assertThat(bad.out()).isEmpty();
+        Result cut = rampart(env(), "query", "--project", project, "--db", db, "--max-rows", "3", "FIND Device");
+        assertThat(cut.out().lines()).hasSize(3);
+        assertThat(cut.err()).contains("cut at 3 rows");
+
         Result assets = rampart(env(), "export", "assets", "--db", db, "--project", project);
         JsonNode asset = JSON.readTree(assets.out().lines().findFirst().orElseThrow());
         for (String key : List.of("defenderMachineId", "name", "active", "healthStatus", "sources")) {

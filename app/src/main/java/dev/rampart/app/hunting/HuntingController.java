@@ -3,6 +3,7 @@ package dev.rampart.app.hunting;
 import dev.rampart.app.security.Caller;
 import dev.rampart.app.security.Permission;
 import dev.rampart.app.security.Requires;
+import dev.rampart.app.security.SavedTexts;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;
@@ -64,35 +65,35 @@ public class HuntingController {
 
     @GetMapping("/api/v1/projects/{project}/hunts")
     @Requires(Permission.READ)
-    public Map<String, List<HuntingService.Hunt>> hunts(Caller caller) {
-        return Map.of("items", hunting.hunts(caller));
+    public Map<String, List<SavedTexts.Saved>> hunts(Caller caller) {
+        return Map.of("items", hunting.saved().list(caller));
     }
 
     /** {@code {"name", "query", "shared": true|false}} (shared by default). */
     @PostMapping("/api/v1/projects/{project}/hunts")
     @Requires(Permission.TRIAGE)
-    public ResponseEntity<HuntingService.Hunt> create(
-            @RequestBody(required = false) HuntingService.HuntRequest body, Caller caller) {
-        return ResponseEntity.status(HttpStatus.CREATED).body(hunting.create(caller, body));
+    public ResponseEntity<SavedTexts.Saved> create(
+            @RequestBody(required = false) SavedTexts.SaveRequest body, Caller caller) {
+        return ResponseEntity.status(HttpStatus.CREATED).body(hunting.saved().create(caller, body));
     }
 
     @GetMapping("/api/v1/projects/{project}/hunts/{huntId}")
     @Requires(Permission.READ)
-    public HuntingService.Hunt hunt(@PathVariable long huntId, Caller caller) {
-        return hunting.hunt(caller, huntId);
+    public SavedTexts.Saved hunt(@PathVariable long huntId, Caller caller) {
+        return hunting.saved().get(caller, huntId);
     }
 
     @PutMapping("/api/v1/projects/{project}/hunts/{huntId}")
     @Requires(Permission.TRIAGE)
-    public HuntingService.Hunt update(
-            @PathVariable long huntId, @RequestBody(required = false) HuntingService.HuntRequest body, Caller caller) {
-        return hunting.update(caller, huntId, body);
+    public SavedTexts.Saved update(
+            @PathVariable long huntId, @RequestBody(required = false) SavedTexts.SaveRequest body, Caller caller) {
+        return hunting.saved().update(caller, huntId, body);
     }
 
     @DeleteMapping("/api/v1/projects/{project}/hunts/{huntId}")
     @Requires(Permission.TRIAGE)
     public ResponseEntity<Void> delete(@PathVariable long huntId, Caller caller) {
-        hunting.delete(caller, huntId);
+        hunting.saved().delete(caller, huntId);
         return ResponseEntity.noContent().build();
     }
 
@@ -104,7 +105,7 @@ public class HuntingController {
             @RequestParam(required = false) String connector,
             @RequestParam(required = false) String format,
             Caller caller) {
-        HuntingService.Hunt h = hunting.hunt(caller, huntId);
+        SavedTexts.Saved h = hunting.saved().get(caller, huntId);
         return answer(hunting.run(caller, connector, h.query()), format);
     }
 }

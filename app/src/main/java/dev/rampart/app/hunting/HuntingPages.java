@@ -3,6 +3,7 @@ package dev.rampart.app.hunting;
 import dev.rampart.app.security.Caller;
 import dev.rampart.app.security.Permission;
 import dev.rampart.app.security.Requires;
+import dev.rampart.app.security.SavedTexts;
 import dev.rampart.app.web.ApiProblem;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
@@ -28,7 +29,7 @@ public class HuntingPages {
 
     private void common(Caller caller, String project, Model model, String query, String connector) {
         model.addAttribute("project", project);
-        model.addAttribute("hunts", hunting.hunts(caller));
+        model.addAttribute("hunts", hunting.saved().list(caller));
         model.addAttribute(
                 "connectors",
                 hunting.connectorsOf(caller.requireProject()).stream()
@@ -45,7 +46,7 @@ public class HuntingPages {
     @Requires(Permission.READ)
     public String console(
             Caller caller, @PathVariable String project, @RequestParam(required = false) Long hunt, Model model) {
-        String query = hunt == null ? null : hunting.hunt(caller, hunt).query();
+        String query = hunt == null ? null : hunting.saved().get(caller, hunt).query();
         common(caller, project, model, query, null);
         return "hunting/console";
     }
@@ -83,7 +84,7 @@ public class HuntingPages {
             if (e.status().value() == 404) {
                 throw e;
             }
-            model.addAttribute("huntError", sentence(e));
+            model.addAttribute("huntError", e.sentence());
         }
         return "hunting/console";
     }
@@ -108,12 +109,12 @@ public class HuntingPages {
             @RequestParam(required = false) String visibility,
             RedirectAttributes redirect) {
         try {
-            HuntingService.Hunt h =
-                    hunting.create(caller, new HuntingService.HuntRequest(name, query, !"private".equals(visibility)));
+            SavedTexts.Saved h = hunting.saved()
+                    .create(caller, new SavedTexts.SaveRequest(name, query, !"private".equals(visibility)));
             redirect.addFlashAttribute("huntMessage", "Saved as “" + h.name() + "”.");
             return "redirect:/projects/" + project + "/hunting?hunt=" + h.id();
         } catch (ApiProblem e) {
-            redirect.addFlashAttribute("huntError", sentence(e));
+            redirect.addFlashAttribute("huntError", e.sentence());
             return "redirect:/projects/" + project + "/hunting";
         }
     }
@@ -123,27 +124,18 @@ public class HuntingPages {
     public String delete(
             Caller caller, @PathVariable String project, @PathVariable long huntId, RedirectAttributes redirect) {
         try {
-            hunting.delete(caller, huntId);
+            hunting.saved().delete(caller, huntId);
             redirect.addFlashAttribute("huntMessage", "The saved hunt is deleted.");
         } catch (ApiProblem e) {
             if (e.status().value() == 404) {
                 throw e;
             }
-            redirect.addFlashAttribute("huntError", sentence(e));
+            redirect.addFlashAttribute("huntError", e.sentence());
         }
         return "redirect:/projects/" + project + "/hunting";
     }
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
-    }
-
-    /** A problem as one sentence: the field's rule, or the detail. */
-    private static String sentence(ApiProblem e) {
-        return dev.rampart.app.web.Text.sentence(
-                e.errors().isEmpty()
-                        ? e.getMessage()
-                        : "The " + e.errors().get(0).field() + " "
-                                + e.errors().get(0).message());
     }
 }

@@ -10,6 +10,7 @@ import dev.rampart.app.connector.Connectors;
 import dev.rampart.app.export.Exporter;
 import dev.rampart.app.security.Audit;
 import dev.rampart.app.security.Caller;
+import dev.rampart.app.security.SavedTexts;
 import dev.rampart.app.web.ApiProblem;
 import dev.rampart.app.web.Text;
 import dev.rampart.defender.DefenderClient;
@@ -46,10 +47,12 @@ public final class HuntingService {
     private final ConnectorClients clients;
     private final Audit audit;
     private final int maxRows;
+    private final SavedTexts saved;
 
     public HuntingService(
             DataSource dataSource, Connectors connectors, ConnectorClients clients, Audit audit, int maxRows) {
         this.jdbc = JdbcClient.create(dataSource);
+        this.saved = new SavedTexts(dataSource, audit, "saved_hunt", "hunt", MAX_QUERY, kql -> null);
         this.connectors = connectors;
         this.clients = clients;
         this.audit = audit;
@@ -218,107 +221,8 @@ public final class HuntingService {
 
     // ------------------------------------------------------------------ saved hunts
 
-    /** A saved hunt; {@code shared} ones are the project's, others their owner's alone. */
-    public record Hunt(
-            long id, String name, String query, String owner, boolean shared, String createdAt, String updatedAt) {}
-
-    public record HuntRequest(String name, String query, Boolean shared) {}
-
-    private static final String HUNT_COLUMNS =
-            "id, name, query, owner, shared, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-                    + " to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
-
-    private static Hunt hunt(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
-        return new Hunt(
-                rs.getLong(1),
-                rs.getString(2),
-                rs.getString(3),
-                rs.getString(4),
-                rs.getBoolean(5),
-                rs.getString(6),
-                rs.getString(7));
-    }
-
-    /** The hunts the caller sees: the project's shared ones and their own. */
-    public List<Hunt> hunts(Caller caller) {
-        return jdbc.sql("select " + HUNT_COLUMNS + " from saved_hunt where project_id = ? and (shared or owner = ?)"
-                        + " order by lower(name), id")
-                .params(caller.requireProject(), caller.username())
-                .query(HuntingService::hunt)
-                .list();
-    }
-
-    public Hunt hunt(Caller caller, long id) {
-        return jdbc.sql("select " + HUNT_COLUMNS + " from saved_hunt where project_id = ? and id = ?"
-                        + " and (shared or owner = ?)")
-                .params(caller.requireProject(), id, caller.username())
-                .query(HuntingService::hunt)
-                .optional()
-                .orElseThrow(() -> ApiProblem.notFound("no saved hunt " + id));
-    }
-
-    private static HuntRequest validate(HuntRequest r) {
-        List<ApiProblem.FieldError> errors = new ArrayList<>();
-        String name = r == null || r.name() == null ? "" : r.name().strip();
-        String query = r == null || r.query() == null ? "" : r.query().strip();
-        if (name.isEmpty() || name.length() > 200 || name.chars().anyMatch(Character::isISOControl)) {
-            errors.add(new ApiProblem.FieldError("name", "is required: 1 to 200 printable characters"));
-        }
-        if (query.isEmpty() || query.length() > MAX_QUERY) {
-            errors.add(new ApiProblem.FieldError(
-                    "query", "is required: a KQL query of at most " + MAX_QUERY + " characters"));
-        }
-        if (!errors.isEmpty()) {
-            throw ApiProblem.invalid(errors);
-        }
-        return new HuntRequest(name, query, r.shared() == null || r.shared());
-    }
-
-    public Hunt create(Caller caller, HuntRequest raw) {
-        HuntRequest r = validate(raw);
-        long id;
-        try {
-            id = jdbc.sql("insert into saved_hunt (project_id, name, query, owner, shared) values (?, ?, ?, ?, ?)"
-                            + " returning id")
-                    .params(caller.requireProject(), r.name(), r.query(), caller.username(), r.shared())
-                    .query(Long.class)
-                    .single();
-        } catch (org.springframework.dao.DuplicateKeyException e) {
-            throw ApiProblem.conflict("name-taken", "the project has a saved hunt named '" + r.name() + "' already");
-        }
-        audit.record(caller, "hunt.create", "hunt " + id, "success", Map.of("name", r.name()));
-        return hunt(caller, id);
-    }
-
-    /** Changes a hunt: its owner, or a project admin for a shared one. */
-    public Hunt update(Caller caller, long id, HuntRequest raw) {
-        Hunt h = mayChange(caller, id);
-        HuntRequest r = validate(raw);
-        try {
-            jdbc.sql("update saved_hunt set name = ?, query = ?, shared = ?, updated_at = now() where id = ?")
-                    .params(r.name(), r.query(), r.shared(), h.id())
-                    .update();
-        } catch (org.springframework.dao.DuplicateKeyException e) {
-            throw ApiProblem.conflict("name-taken", "the project has a saved hunt named '" + r.name() + "' already");
-        }
-        audit.record(caller, "hunt.update", "hunt " + id, "success", Map.of("name", r.name()));
-        return hunt(caller, id);
-    }
-
-    public void delete(Caller caller, long id) {
-        Hunt h = mayChange(caller, id);
-        jdbc.sql("delete from saved_hunt where id = ?").param(h.id()).update();
-        audit.record(caller, "hunt.delete", "hunt " + id, "success", Map.of("name", h.name()));
-    }
-
-    private Hunt mayChange(Caller caller, long id) {
-        Hunt h = hunt(caller, id);
-        boolean admin =
-                caller.role() != null && caller.role().allows(dev.rampart.app.security.Permission.PROJECT_ADMIN);
-        if (!h.owner().equals(caller.username()) && !admin) {
-            throw ApiProblem.forbidden(
-                    "only its owner or a project admin may change the saved hunt '" + h.name() + "'");
-        }
-        return h;
+    /** The project's saved hunts. */
+    public SavedTexts saved() {
+        return saved;
     }
 }

@@ -332,7 +332,6 @@ public final class QueryCompiler {
             Set<String> g = new LinkedHashSet<>();
             for (Item i : items) {
                 if (!i.count) {
-                    g.add(i.ref.step.cls.id().replace("{a}", i.ref.step.alias()));
                     g.add(i.sql());
                 }
             }
@@ -673,7 +672,7 @@ public final class QueryCompiler {
                 case ENUM -> p.values().stream()
                         .filter(x -> x.equalsIgnoreCase(value))
                         .findFirst()
-                        .orElseThrow(() -> error(at, p.name() + " is one of " + oneOf(p.values()), p.values()));
+                        .orElseThrow(() -> error(at, p.name() + " is " + oneOf(p.values()), p.values()));
                 case TIME -> time(value, at);
                 case NUMBER -> throw error(at, p.name() + " is a number: write it without quotes", List.of("a number"));
                 case BOOLEAN -> throw error(

@@ -32,7 +32,16 @@ public record RampartProperties(
         @DefaultValue Outbound outbound,
         @DefaultValue Actions actions,
         @DefaultValue Hunting hunting,
+        @DefaultValue Query query,
         String node) {
+
+    /**
+     * Queries in Rampart's query language (F21, docs/queries.md).
+     *
+     * @param maxRows the rows an answer holds at most; the answer says {@code truncated} when there were more
+     * @param timeoutMillis how long PostgreSQL lets one query run before it stops it (the query's cost cap)
+     */
+    public record Query(@DefaultValue("10000") int maxRows, @DefaultValue("5000") long timeoutMillis) {}
 
     /**
      * The hunting console (F19).

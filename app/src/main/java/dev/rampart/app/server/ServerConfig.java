@@ -88,6 +88,16 @@ public class ServerConfig {
     }
 
     @Bean
+    dev.rampart.app.query.QueryService queryService(DataSource ds, Audit audit, RampartProperties p, Clock clock) {
+        return new dev.rampart.app.query.QueryService(
+                ds,
+                audit,
+                p.query().maxRows(),
+                java.time.Duration.ofMillis(p.query().timeoutMillis()),
+                clock);
+    }
+
+    @Bean
     ConnectorService connectorService(
             DataSource ds,
             CredentialVault vault,

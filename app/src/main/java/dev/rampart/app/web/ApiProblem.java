@@ -71,6 +71,14 @@ public final class ApiProblem extends RuntimeException {
                 .with("permission", permission);
     }
 
+    /** The problem as one sentence for a page: the first field's rule, or the detail. */
+    public String sentence() {
+        return Text.sentence(
+                errors.isEmpty()
+                        ? getMessage()
+                        : "The " + errors.get(0).field() + " " + errors.get(0).message());
+    }
+
     public ApiProblem with(String key, Object value) {
         properties.put(key, value);
         return this;

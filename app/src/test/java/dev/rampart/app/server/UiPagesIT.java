@@ -138,6 +138,43 @@ class UiPagesIT {
         assertThat(viewer.locator("#hunt-form").count()).isZero();
     }
 
+    /**
+     * The query page in Chromium: a viewer runs a query and reads the table, sees where a bad query is wrong, saves a
+     * query and opens it again from the saved queries.
+     */
+    @Test
+    void aViewerShouldQueryFromThePageAndSaveTheQuery() throws Exception {
+        Page page = signedIn(Role.VIEWER, false);
+        page.navigate(server.baseUrl + "/projects/" + project + "/queries");
+        page.locator("#query").fill("FIND Device WITH active = true RETURN Device.name, Device.osPlatform LIMIT 5");
+        submit(page, page.locator("#query-run"));
+        assertThat(page.locator("#query-results thead th").allTextContents().stream()
+                        .map(t -> t.trim().split("\\s+")[0])
+                        .toList())
+                .containsExactly("Device.name", "Device.osPlatform");
+        List<String> names =
+                page.locator("#query-results tbody tr td:first-child").allTextContents();
+        assertThat(names)
+                .isEqualTo(server.jdbc
+                        .sql("select name from asset where project_id = ? and active order by id limit 5")
+                        .param(server.project(project))
+                        .query(String.class)
+                        .list());
+        assertThat(violations(page)).isEmpty();
+        shot(page, "page-queries-results");
+
+        page.locator("#query-name").fill("Five devices");
+        submit(page, page.locator("#query-save"));
+        assertThat(page.locator("#saved-queries a").allTextContents()).contains("Five devices");
+        assertThat(page.locator("#query").inputValue()).contains("LIMIT 5");
+
+        page.locator("#query").fill("FIND Device\nWHERE active = true");
+        submit(page, page.locator("#query-run"));
+        assertThat(page.locator("#query-error p").textContent()).startsWith("Unexpected 'WHERE' at line 2, column 1");
+        assertThat(page.locator("#query-error-at").textContent()).isEqualTo("WHERE active = true\n^");
+        assertThat(violations(page)).isEmpty();
+    }
+
     @Test
     void everyPageShouldPassTheAccessibilityCheckAndBeCaptured() throws Exception {
         String p = "/projects/" + project;
@@ -176,6 +213,8 @@ class UiPagesIT {
         pages.put("setup-guide", "/help/setup-entra");
         pages.put("actions-isolated", p + "/actions/isolated");
         pages.put("hunting", p + "/hunting");
+        pages.put("queries", p + "/queries");
+        pages.put("query-guide", "/help/queries");
         pages.put("server-administration", "/admin");
         pages.put("error-not-found", p + "/connectors/987654321");
 
