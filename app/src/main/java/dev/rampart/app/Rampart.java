@@ -32,6 +32,7 @@ import java.util.Set;
  * <pre>
  * rampart sync --connector-file connector.json [--db JDBC_URL] [--full|--incremental]
  * rampart export assets|findings|events [--db JDBC_URL] [--format jsonl|csv] [--project KEY]
+ * rampart export graph --project KEY [--db JDBC_URL] [--format json|graphml|neo4j]
  * rampart preview --connector-file connector.json
  * rampart import --project KEY --file import.json [--db JDBC_URL]
  * rampart action isolate|release|scan --project KEY --asset ID --reason R [--wait] [--server URL]
@@ -335,7 +336,26 @@ public final class Rampart {
 
     private int export(String[] args) throws Exception {
         if (args.length < 2 || args[1].startsWith("--")) {
-            throw new UsageException("export what? rampart export assets|findings|events [--format jsonl|csv]");
+            throw new UsageException(
+                    "export what? rampart export assets|findings|events|graph [--format jsonl|csv|json|graphml|neo4j]");
+        }
+        if (args[1].equals("graph")) {
+            Map<String, String> o = options(args, 2, Set.of("db", "format", "project"), Set.of());
+            String project = require(o, "project");
+            dev.rampart.app.graph.GraphExport.Format format;
+            try {
+                format = dev.rampart.app.graph.GraphExport.format(o.getOrDefault("format", "json"));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--format " + e.getMessage());
+            }
+            try (Database db = database(o.get("db"))) {
+                long projectId = new dev.rampart.app.project.Projects(db.dataSource()).require(project);
+                OutputStream stream = new BufferedOutputStream(out, 1 << 16);
+                long[] n = new dev.rampart.app.graph.GraphExport(db.dataSource()).export(projectId, format, stream);
+                stream.flush();
+                err.println("exported " + n[0] + " entities and " + n[1] + " relationships");
+                return 0;
+            }
         }
         Exporter.Kind kind = Exporter.kind(args[1]);
         Map<String, String> o = options(args, 2, Set.of("db", "format", "project"), Set.of());
@@ -465,6 +485,7 @@ public final class Rampart {
         List<String> lines = new ArrayList<>();
         lines.add("usage: rampart sync --connector-file connector.json [--db JDBC_URL] [--full|--incremental]");
         lines.add("       rampart export assets|findings|events [--db JDBC_URL] [--format jsonl|csv] [--project KEY]");
+        lines.add("       rampart export graph --project KEY [--db JDBC_URL] [--format json|graphml|neo4j]");
         lines.add("       rampart preview --connector-file connector.json [--limit N]");
         lines.add("       rampart import --project KEY --file import.json [--db JDBC_URL]");
         lines.add("       rampart serve [--port P] [--address A] [--db JDBC_URL] [--rampart.setting=value ...]");

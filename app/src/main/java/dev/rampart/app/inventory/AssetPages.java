@@ -29,6 +29,7 @@ public class AssetPages {
     private final dev.rampart.app.security.Audit audit;
     private final dev.rampart.app.risk.RiskController risk;
     private final dev.rampart.app.action.ActionService actions;
+    private final dev.rampart.app.graph.GraphService graph;
 
     public AssetPages(
             InventoryController api,
@@ -36,7 +37,9 @@ public class AssetPages {
             DataSource dataSource,
             dev.rampart.app.security.Audit audit,
             dev.rampart.app.risk.RiskController risk,
-            dev.rampart.app.action.ActionService actions) {
+            dev.rampart.app.action.ActionService actions,
+            dev.rampart.app.graph.GraphService graph) {
+        this.graph = graph;
         this.risk = risk;
         this.actions = actions;
         this.api = api;
@@ -236,6 +239,20 @@ public class AssetPages {
         model.addAttribute("canRespond", caller.role().allows(Permission.RESPOND));
         if (tab.equals("risk")) {
             model.addAttribute("history", risk.history(assetId, caller).get("items"));
+        }
+        if (tab.equals("graph")) {
+            dev.rampart.app.graph.GraphService.Subgraph around = graph.around(
+                    caller.requireProject(),
+                    dev.rampart.app.graph.GraphService.entityClass("Device"),
+                    String.valueOf(assetId),
+                    1);
+            model.addAttribute("graph", around);
+            model.addAttribute(
+                    "graphNames",
+                    around.entities().stream()
+                            .collect(java.util.stream.Collectors.toMap(
+                                    dev.rampart.app.graph.GraphService.Entity::id,
+                                    dev.rampart.app.graph.GraphService::label)));
         }
         if (tab.equals("response")) {
             model.addAttribute(

@@ -1,9 +1,10 @@
 package dev.rampart.app.query;
 
-import dev.rampart.app.query.GraphModel.EntityClass;
-import dev.rampart.app.query.GraphModel.Property;
-import dev.rampart.app.query.GraphModel.Relationship;
-import dev.rampart.app.query.GraphModel.Type;
+import dev.rampart.app.graph.GraphModel;
+import dev.rampart.app.graph.GraphModel.EntityClass;
+import dev.rampart.app.graph.GraphModel.Property;
+import dev.rampart.app.graph.GraphModel.Relationship;
+import dev.rampart.app.graph.GraphModel.Type;
 import dev.rampart.app.query.RampartQueryParser.AndConditionContext;
 import dev.rampart.app.query.RampartQueryParser.ComparisonContext;
 import dev.rampart.app.query.RampartQueryParser.ConditionContext;
@@ -450,13 +451,7 @@ public final class QueryCompiler {
                     s.rel.from().equals(previous.cls.name()) && s.rel.to().equals(s.cls.name());
             Step f = forward ? previous : s;
             Step t = forward ? s : previous;
-            String on = s.rel.on()
-                    .replace("{f}", f.alias())
-                    .replace("{t}", t.alias())
-                    .replace("{l}", "l" + s.index);
-            if (s.rel.link() != null) {
-                on = "exists (select 1 from " + s.rel.link().replace("{l}", "l" + s.index) + " where " + on + ")";
-            }
+            String on = s.rel.condition(f.alias(), t.alias(), "l" + s.index);
             b.append(" and ").append(on);
         }
         if (s.ctx.condition() != null) {

@@ -1,5 +1,6 @@
 package dev.rampart.app.query;
 
+import dev.rampart.app.graph.GraphModel;
 import dev.rampart.app.security.Caller;
 import dev.rampart.app.security.Permission;
 import dev.rampart.app.security.Requires;

@@ -1,6 +1,7 @@
 package dev.rampart.app.query;
 
 import dev.rampart.app.export.Exporter;
+import dev.rampart.app.graph.GraphModel;
 import dev.rampart.app.security.Audit;
 import dev.rampart.app.security.Caller;
 import dev.rampart.app.security.SavedTexts;
@@ -12,7 +13,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
@@ -159,16 +159,7 @@ public final class QueryService {
     private static List<Object> row(ResultSet rs, List<QueryCompiler.Column> columns) throws SQLException {
         List<Object> row = new ArrayList<>(columns.size());
         for (int i = 0; i < columns.size(); i++) {
-            Object v =
-                    switch (columns.get(i).type()) {
-                        case TIME -> {
-                            OffsetDateTime t = rs.getObject(i + 1, OffsetDateTime.class);
-                            yield t == null ? null : t.toInstant().toString();
-                        }
-                        case NUMBER, BOOLEAN -> rs.getObject(i + 1);
-                        default -> rs.getString(i + 1);
-                    };
-            row.add(v);
+            row.add(GraphModel.read(rs, i + 1, columns.get(i).type()));
         }
         return row;
     }

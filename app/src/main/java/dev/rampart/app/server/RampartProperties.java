@@ -33,7 +33,16 @@ public record RampartProperties(
         @DefaultValue Actions actions,
         @DefaultValue Hunting hunting,
         @DefaultValue Query query,
+        @DefaultValue Graph graph,
         String node) {
+
+    /**
+     * The entity graph's API (F20).
+     *
+     * @param maxEntities the entities one answer (neighbours, paths) holds at most
+     * @param maxNeighbours the neighbours one relationship adds at one level at most
+     */
+    public record Graph(@DefaultValue("2000") int maxEntities, @DefaultValue("500") int maxNeighbours) {}
 
     /**
      * Queries in Rampart's query language (F21, docs/queries.md).

@@ -98,6 +98,17 @@ public class ServerConfig {
     }
 
     @Bean
+    dev.rampart.app.graph.GraphService graphService(DataSource ds, RampartProperties p) {
+        return new dev.rampart.app.graph.GraphService(
+                ds, p.graph().maxEntities(), p.graph().maxNeighbours());
+    }
+
+    @Bean
+    dev.rampart.app.graph.GraphExport graphExport(DataSource ds) {
+        return new dev.rampart.app.graph.GraphExport(ds);
+    }
+
+    @Bean
     ConnectorService connectorService(
             DataSource ds,
             CredentialVault vault,

@@ -12,9 +12,14 @@ final class Processes {
     private Processes() {}
 
     static ProcessBuilder rampart(Map<String, String> env, String... args) {
+        return rampartWithHeap("512m", env, args);
+    }
+
+    /** A command with a heap of {@code maxHeap} ({@code -Xmx}): what it needs must fit, or it fails. */
+    static ProcessBuilder rampartWithHeap(String maxHeap, Map<String, String> env, String... args) {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
+                "-Xmx" + maxHeap,
                 "-cp",
                 System.getProperty("java.class.path"),
                 "dev.rampart.app.Rampart"));

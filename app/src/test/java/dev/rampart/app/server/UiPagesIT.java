@@ -175,6 +175,61 @@ class UiPagesIT {
         assertThat(violations(page)).isEmpty();
     }
 
+    /**
+     * The asset's graph in Chromium: the device and its neighbours drawn from the API, the same relationships in the
+     * table, and a click on a finding bringing in its vulnerability.
+     */
+    @Test
+    void theGraphTabShouldDrawTheNeighboursAndExpandOnClick() throws Exception {
+        long p = server.project(project);
+        long assetId = server.jdbc
+                .sql("select min(asset_id) from finding where project_id = ? and state = 'open'")
+                .param(p)
+                .query(Long.class)
+                .single();
+        JsonNode around = server.call("GET", "/api/v1/projects/" + project + "/graph/Device/" + assetId, admin, null)
+                .json();
+        Page page = signedIn(Role.VIEWER, false);
+        page.navigate(server.baseUrl + "/projects/" + project + "/assets/" + assetId + "?tab=graph");
+        page.waitForSelector("#graph[data-nodes]");
+        assertThat(page.locator("#graph").getAttribute("data-nodes"))
+                .isEqualTo(String.valueOf(around.get("entities").size()));
+        assertThat(page.locator("#graph-relationships tbody tr").count())
+                .isEqualTo(around.get("relationships").size());
+        assertThat(page.locator("#graph-status").textContent())
+                .startsWith(around.get("entities").size() + " entities, "
+                        + around.get("relationships").size() + " relationships");
+        shot(page, "page-asset-graph");
+
+        String finding = null;
+        for (JsonNode e : around.get("entities")) {
+            if (e.get("class").asString().equals("Finding")) {
+                finding = e.get("id").asString();
+                break;
+            }
+        }
+        @SuppressWarnings("unchecked")
+        List<Number> at = (List<Number>) page.evaluate(
+                "id => { const p = document.getElementById('graph').cy.getElementById(id).renderedPosition();"
+                        + " return [p.x, p.y]; }",
+                finding);
+        var box = page.locator("#graph").boundingBox();
+        page.mouse().click(box.x + at.get(0).doubleValue(), box.y + at.get(1).doubleValue());
+        int before = around.get("entities").size();
+        page.waitForCondition(() -> Integer.parseInt(page.locator("#graph").getAttribute("data-nodes")) > before);
+        String cve = finding == null
+                ? ""
+                : server.jdbc
+                        .sql("select cve_id from finding where id = ?")
+                        .param(Long.parseLong(finding.substring("Finding:".length())))
+                        .query(String.class)
+                        .single();
+        assertThat((Boolean) page.evaluate(
+                        "id => !document.getElementById('graph').cy.getElementById(id).empty()",
+                        "Vulnerability:" + cve))
+                .isTrue();
+    }
+
     @Test
     void everyPageShouldPassTheAccessibilityCheckAndBeCaptured() throws Exception {
         String p = "/projects/" + project;
@@ -193,7 +248,16 @@ class UiPagesIT {
         pages.put("dashboard", p);
         pages.put("assets-list", p + "/assets");
         for (String tab : List.of(
-                "overview", "findings", "software", "alerts", "users", "profiles", "sources", "risk", "response")) {
+                "overview",
+                "findings",
+                "software",
+                "alerts",
+                "users",
+                "profiles",
+                "sources",
+                "risk",
+                "response",
+                "graph")) {
             pages.put("asset-" + tab, p + "/assets/" + assetId + "?tab=" + tab);
         }
         pages.put("vulnerabilities", p + "/vulnerabilities");

@@ -1,4 +1,4 @@
-package dev.rampart.app.query;
+package dev.rampart.app.graph;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,7 +29,7 @@ public final class GraphModel {
     }
 
     public record Property(String name, Type type, String sql, List<String> values, String doc) {
-        String sql(String alias) {
+        public String sql(String alias) {
             return sql.replace("{a}", alias);
         }
     }
@@ -39,17 +39,43 @@ public final class GraphModel {
      *
      * @param from the FROM item, with {@code {a}} as the alias of its main table
      * @param project the column that holds the project id
+     * @param type the entity's type in exports: where it comes from and what it is
      * @param id an expression unique per entity of the class in a project
+     * @param numericId whether {@code id} is a number (else text)
+     * @param key the entity's natural key (Defender's id, the CVE...)
      * @param defaults the properties an answer shows when the query names none
      */
     public record EntityClass(
             String name,
             String doc,
+            String type,
             String from,
             String project,
             String id,
+            boolean numericId,
+            String key,
             List<Property> properties,
             List<String> defaults) {
+
+        /**
+         * {@code select <id>, <key>, <every property> from <from> where <project> = ?} with {@code alias} for the
+         * class's table: the columns {@code GraphService.entity} reads.
+         */
+        public String selectEntities(String alias) {
+            StringBuilder sql = new StringBuilder("select ")
+                    .append(id.replace("{a}", alias))
+                    .append(", ")
+                    .append(key.replace("{a}", alias));
+            for (Property p : properties) {
+                sql.append(", ").append(p.sql(alias));
+            }
+            return sql.append(" from ")
+                    .append(from.replace("{a}", alias))
+                    .append(" where ")
+                    .append(project.replace("{a}", alias))
+                    .append(" = ?")
+                    .toString();
+        }
 
         public Optional<Property> property(String name) {
             return properties.stream()
@@ -62,7 +88,17 @@ public final class GraphModel {
      * A relationship: {@code from VERB to}. {@code link} is an optional FROM item ({@code {l}} its alias) between the
      * two; {@code on} the condition that ties them.
      */
-    public record Relationship(String from, String verb, String to, String link, String on, String doc) {}
+    public record Relationship(String from, String verb, String to, String link, String on, String doc) {
+        /**
+         * The condition that ties a row of the from-class (alias {@code f}) to one of the to-class ({@code t}), the
+         * link table (when there is one) under {@code l} in an {@code EXISTS}, so that a pair is one row however many
+         * link rows tie it.
+         */
+        public String condition(String f, String t, String l) {
+            String c = on.replace("{f}", f).replace("{t}", t).replace("{l}", l);
+            return link == null ? c : "exists (select 1 from " + link.replace("{l}", l) + " where " + c + ")";
+        }
+    }
 
     private static final Map<String, EntityClass> CLASSES = new LinkedHashMap<>();
     private static final List<Relationship> RELATIONSHIPS = new ArrayList<>();
@@ -88,10 +124,28 @@ public final class GraphModel {
     }
 
     private static void entity(
-            String name, String doc, String from, String project, String id, String defaults, Property... ps) {
+            String name,
+            String doc,
+            String type,
+            String from,
+            String project,
+            String id,
+            String key,
+            String defaults,
+            Property... ps) {
         CLASSES.put(
                 name.toLowerCase(Locale.ROOT),
-                new EntityClass(name, doc, from, project, id, List.of(ps), List.of(defaults.split(","))));
+                new EntityClass(
+                        name,
+                        doc,
+                        type,
+                        from,
+                        project,
+                        id,
+                        id.equals("{a}.id"),
+                        key,
+                        List.of(ps),
+                        List.of(defaults.split(","))));
     }
 
     private static void relate(String from, String verb, String to, String link, String on, String doc) {
@@ -104,9 +158,11 @@ public final class GraphModel {
         entity(
                 "Account",
                 "the Defender tenant a connector reads",
+                "microsoft_defender_tenant",
                 "connector {a}",
                 "{a}.project_id",
                 "{a}.id",
+                "{a}.tenant_id",
                 "id,name,tenantId",
                 number("id", "{a}.id", "Rampart's connector id"),
                 text("name", "{a}.name", "the connector's name"),
@@ -115,9 +171,11 @@ public final class GraphModel {
         entity(
                 "Device",
                 "an asset: a device in Rampart's inventory, from one or more sources",
+                "rampart_device",
                 "asset {a} left join asset_risk {a}_r on {a}_r.asset_id = {a}.id",
                 "{a}.project_id",
                 "{a}.id",
+                "coalesce({a}.defender_machine_id, 'asset-' || {a}.id)",
                 "id,name,osPlatform,riskLevel",
                 number("id", "{a}.id", "Rampart's asset id"),
                 text("name", "{a}.name", "the device's name"),
@@ -160,10 +218,12 @@ public final class GraphModel {
         entity(
                 "HostAgent",
                 "the Defender sensor on a device, as a Defender connector reports it",
+                "microsoft_defender_sensor",
                 "asset_source {a} join source {a}_s on {a}_s.id = {a}.source_id and {a}_s.kind = 'defender'"
                         + " join asset {a}_d on {a}_d.id = {a}.asset_id",
                 "{a}_s.project_id",
                 "{a}.source_id || '-' || {a}.asset_id",
+                "{a}.external_id",
                 "machineId,healthStatus,lastSeen",
                 text("machineId", "{a}.external_id", "Defender's machine id"),
                 bool("active", "{a}.active", "whether Defender still reports the device"),
@@ -176,9 +236,11 @@ public final class GraphModel {
         entity(
                 "Finding",
                 "a vulnerability (CVE) on a device, through one product",
+                "rampart_finding",
                 "finding {a}",
                 "{a}.project_id",
                 "{a}.id",
+                "{a}.asset_id || ':' || {a}.cve_id || ':' || {a}.product_vendor || ':' || {a}.product_name || ':' || {a}.product_version",
                 "id,cveId,state,severity",
                 number("id", "{a}.id", "Rampart's finding id"),
                 text("cveId", "{a}.cve_id", "the CVE id"),
@@ -205,8 +267,10 @@ public final class GraphModel {
         entity(
                 "Vulnerability",
                 "a CVE as Defender's catalog describes it",
+                "cve",
                 "vulnerability {a}",
                 "{a}.project_id",
+                "{a}.cve_id",
                 "{a}.cve_id",
                 "cveId,severity,cvss",
                 text("cveId", "{a}.cve_id", "the CVE id"),
@@ -222,8 +286,10 @@ public final class GraphModel {
         entity(
                 "Software",
                 "a product (vendor and name) installed somewhere in the project",
+                "rampart_software",
                 "software {a}",
                 "{a}.project_id",
+                "{a}.software_key",
                 "{a}.software_key",
                 "vendor,name,installs",
                 text("key", "{a}.software_key", "vendor-_-name, lower case"),
@@ -234,9 +300,11 @@ public final class GraphModel {
         entity(
                 "Alert",
                 "a Defender alert",
+                "microsoft_defender_alert",
                 "alert {a}",
                 "{a}.project_id",
                 "{a}.id",
+                "{a}.alert_id",
                 "alertId,title,severity,status",
                 text("alertId", "{a}.alert_id", "Defender's alert id"),
                 text("title", "{a}.title", "the alert's title"),
@@ -259,9 +327,11 @@ public final class GraphModel {
         entity(
                 "Ticket",
                 "a Rampart ticket tracking findings",
+                "rampart_ticket",
                 "ticket {a}",
                 "{a}.project_id",
                 "{a}.id",
+                "'ticket-' || {a}.id",
                 "id,title,state",
                 number("id", "{a}.id", "the ticket id"),
                 text("title", "{a}.title", "its title"),
@@ -319,6 +389,18 @@ public final class GraphModel {
     }
 
     private GraphModel() {}
+
+    /** A property's value from a result set, as an answer carries it: times as ISO 8601 text in UTC. */
+    public static Object read(java.sql.ResultSet rs, int column, Type type) throws java.sql.SQLException {
+        return switch (type) {
+            case TIME -> {
+                java.time.OffsetDateTime t = rs.getObject(column, java.time.OffsetDateTime.class);
+                yield t == null ? null : t.toInstant().toString();
+            }
+            case NUMBER, BOOLEAN -> rs.getObject(column);
+            default -> rs.getString(column);
+        };
+    }
 
     public static List<EntityClass> classes() {
         return List.copyOf(CLASSES.values());
