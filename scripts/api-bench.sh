@@ -4,6 +4,8 @@
 #   scripts/api-bench.sh [devices=100000] [vulns-per-device=40] [requests-per-case=200] [JDBC_URL]
 # Without a JDBC URL everything uses an embedded PostgreSQL in a temporary RAMPART_HOME (the laptop case).
 # KEEP_HOME=dir keeps that RAMPART_HOME in dir and, when it already holds the inventory, skips the sync.
+# ONLY=regex runs only the cases whose name matches (e.g. ONLY='query|graph'). GRAPH_EXPORT=1 also times the graph
+# export (rampart export graph, JSON and Neo4j) in a 256 MB heap and reports its peak heap from the GC log.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 devices="${1:-100000}"
@@ -42,11 +44,15 @@ for _ in $(seq 1 120); do
   sleep 1
 done
 
-python3 - "http://127.0.0.1:$api_port" "$token" "$requests" <<'PY'
-import json, random, statistics, sys, time, urllib.parse, urllib.request
-base, token, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+python3 - "http://127.0.0.1:$api_port" "$token" "$requests" "${ONLY:-}" <<'PY'
+import json, random, re, statistics, sys, time, urllib.parse, urllib.request
+base, token, n, only = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 def get(path):
-    req = urllib.request.Request(base + path, headers={"Authorization": "Bearer " + token})
+    body = None
+    if isinstance(path, tuple):  # (path, JSON body): a POST
+        path, body = path[0], json.dumps(path[1]).encode()
+    req = urllib.request.Request(base + path, data=body, headers={"Authorization": "Bearer " + token,
+                                                                    "Content-Type": "application/json"})
     t0 = time.perf_counter()
     with urllib.request.urlopen(req) as r:
         body = r.read()
@@ -89,6 +95,19 @@ cases = {
     "asset list, by software, exposed (the most installed)": lambda i: p + "/assets?limit=100&exposed=true&software=" + sw(sw_common),
     "asset list, by software, version range (the most installed)": lambda i: p + "/assets?limit=100&software=" + sw(sw_common, ":>=1"),
     "asset list, by software (the least installed)": lambda i: p + "/assets?limit=100&software=" + sw(sw_rare),
+    # docs/queries.md, examples 1, 3, 5 and 7
+    "query: critical devices with a verified exploit open": lambda i: (p + "/queries/run", {"query":
+        "FIND Device WITH riskLevel = 'Critical' THAT HAS Finding WITH exploitVerified = true AND state = 'open'"
+        " RETURN Device.name, Finding.cveId LIMIT 1000"}),
+    "query: devices silent for 30 days": lambda i: (p + "/queries/run", {"query":
+        "FIND Device WITH active = true AND lastSeen < NOW - 30 DAYS RETURN Device.name, Device.lastSeen LIMIT 1000"}),
+    "query: software exposing the most devices": lambda i: (p + "/queries/run", {"query":
+        "FIND Software THAT HAS Finding WITH state = 'open' AND exploitAvailable = true THAT HAS Device WITH"
+        " active = true RETURN Software.name, COUNT(Device) ORDER BY COUNT(Device) DESC LIMIT 10"}),
+    "query: devices per platform": lambda i: (p + "/queries/run", {"query":
+        "FIND Device WITH active = true RETURN Device.osPlatform, COUNT(Device)"}),
+    "graph: a device's neighbours": lambda i: p + "/graph/Device/" + str(random.choice(ids)),
+    "graph: a device's neighbours, depth 2": lambda i: p + "/graph/Device/" + str(random.choice(ids)) + "?depth=2",
 }
 ui = "/projects/bench"
 pages = {
@@ -109,11 +128,25 @@ pages = {
 }
 cases.update(pages)
 for name, path in cases.items():
+    if only and not re.search(only, name):
+        continue
     for i in range(5):
         get(path(i))
     times = sorted(get(path(i))[0] for i in range(n))
     p95 = times[int(len(times) * 0.95) - 1]
     print(f"{name}: median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms ({n} requests)")
 PY
+if [ -n "${GRAPH_EXPORT:-}" ]; then
+  kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; server=
+  for format in json neo4j; do
+    t0=$(date +%s.%N)
+    java -Xmx256m -Xlog:gc:file="$work/gc-$format.log" -jar "$app_jar" export graph --project bench --format "$format" \
+      "${db_opt[@]}" 2> "$work/export.err" | wc -c > "$work/export.bytes"
+    t1=$(date +%s.%N)
+    peak=$(grep -o '[0-9]*M->' "$work/gc-$format.log" | tr -d 'M->' | sort -n | tail -1)
+    echo "graph export ($format): $(python3 -c "print(f'{$t1-$t0:.1f}')") s, $(cat "$work/export.bytes") bytes," \
+      "peak heap ${peak:-?} MB of 256 MB; $(tail -1 "$work/export.err")"
+  done
+fi
 python3 -c "import json,sys; s=json.load(open(sys.argv[1])); print(f\"inventory: {s['assets']} assets, {s['findingsOpened']} findings opened, {s.get('riskComputed')} assets scored\")" "$work/sync.json"
 grep -h "apply: risk\|risk: " "$work/sync.log" "${KEEP_HOME:-$work}/sync.log" 2>/dev/null | tail -2 || true
