@@ -143,7 +143,7 @@ if [ -n "${GRAPH_EXPORT:-}" ]; then
     java -Xmx256m -Xlog:gc:file="$work/gc-$format.log" -jar "$app_jar" export graph --project bench --format "$format" \
       "${db_opt[@]}" 2> "$work/export.err" | wc -c > "$work/export.bytes"
     t1=$(date +%s.%N)
-    peak=$(grep -o '[0-9]*M->' "$work/gc-$format.log" | tr -d 'M->' | sort -n | tail -1)
+    peak=$(grep -o '[0-9]*M->' "$work/gc-$format.log" | sed 's/M->//' | sort -n | tail -1)
     echo "graph export ($format): $(python3 -c "print(f'{$t1-$t0:.1f}')") s, $(cat "$work/export.bytes") bytes," \
       "peak heap ${peak:-?} MB of 256 MB; $(tail -1 "$work/export.err")"
   done
