@@ -66,8 +66,8 @@ public class AssetPages {
     }
 
     /** The asset list's filters that a URL (and a saved filter) carries; {@code meta.<key>} as well. */
-    static final List<String> FILTERS =
-            List.of("q", "health", "active", "os", "risk", "sensorFlag", "isolated", "software", "exposed", "sort");
+    static final List<String> FILTERS = List.of(
+            "q", "health", "active", "os", "risk", "sensorFlag", "isolated", "software", "exposed", "query", "sort");
 
     /** The asset list's filters of a request: the known ones and every non-blank {@code meta.<key>}, in order. */
     static Map<String, String> filters(Map<String, String> params) {
@@ -122,6 +122,7 @@ public class AssetPages {
                 filters.get("risk"),
                 filters.get("sensorFlag"),
                 isolated,
+                filters.get("query"),
                 filters.get("sort"),
                 cursor,
                 50,

@@ -73,8 +73,9 @@ public class InventoryController {
      * Assets. Filters: {@code q} (name, hostname or FQDN contains), {@code health}, {@code active}, {@code os},
      * {@code risk} (levels, comma-separated: {@code High,Critical}), {@code sensorFlag} (flags, comma-separated; an
      * asset with any of them), {@code isolated}, and any metadata key as {@code meta.<key>=<value>} (Defender's machine
-     * properties: {@code meta.exposureLevel=High}, {@code meta.rbacGroupName=Servers}...). Sorts: name, hostname, os,
-     * health, firstSeen, risk, id.
+     * properties: {@code meta.exposureLevel=High}, {@code meta.rbacGroupName=Servers}...), and {@code query}: a query
+     * in Rampart's language, {@code FIND Device [WITH ...] [THAT ...]} (docs/queries.md), whose devices the list keeps.
+     * Sorts: name, hostname, os, health, firstSeen, risk, id.
      */
     @GetMapping("/assets")
     @Requires(Permission.READ)
@@ -87,6 +88,7 @@ public class InventoryController {
             @RequestParam(required = false) String risk,
             @RequestParam(required = false) String sensorFlag,
             @RequestParam(required = false) Boolean isolated,
+            @RequestParam(required = false) String query,
             @RequestParam(required = false) String sort,
             @RequestParam(required = false) String cursor,
             @RequestParam(required = false) Integer limit,
@@ -113,6 +115,17 @@ public class InventoryController {
                 .whereIf(active, "a.active = ?")
                 .whereIf(os, "a.os_platform = ?")
                 .whereIf(isolated, "a.isolated = ?");
+        if (query != null && !query.isBlank()) {
+            // a query in Rampart's language (docs/queries.md) as one more filter: its devices' ids
+            dev.rampart.app.query.QueryCompiler.Filter f;
+            try {
+                f = dev.rampart.app.query.QueryCompiler.compileFilter(
+                        query, "Device", caller.requireProject(), java.time.Instant.now());
+            } catch (dev.rampart.app.query.QueryException e) {
+                throw dev.rampart.app.query.QueryService.invalid(e);
+            }
+            list.where("a.id in (" + f.sql() + ")", f.params().toArray());
+        }
         if (byRisk) {
             list.where("r.project_id = ?", caller.requireProject());
         }
@@ -164,6 +177,7 @@ public class InventoryController {
                             "isolated",
                             "software",
                             "exposed",
+                            "query",
                             "sort",
                             "cursor",
                             "limit")
@@ -171,7 +185,7 @@ public class InventoryController {
                 throw ApiProblem.invalid(
                         k,
                         "is not a filter of this list (q, health, active, os, risk, sensorFlag, isolated, software,"
-                                + " exposed, meta.<key>)");
+                                + " exposed, query, meta.<key>)");
             }
         });
         if (!meta.isEmpty()) {

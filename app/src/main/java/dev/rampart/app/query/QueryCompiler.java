@@ -245,8 +245,46 @@ public final class QueryCompiler {
 
     // ------------------------------------------------------------------ compiling
 
-    private Compiled compile() {
-        RampartQueryParser.QueryContext q = parse(text);
+    /** A query as a filter of one class's ids: {@code sql} selects them, with its parameters. */
+    public record Filter(String sql, List<Object> params) {}
+
+    /**
+     * Compiles {@code text} as a filter of {@code cls}'s entities: {@code FIND <cls> [WITH ...] [THAT ...]}, without
+     * RETURN, ORDER BY or LIMIT, into a statement that selects their ids (the asset list filtered by a query).
+     */
+    public static Filter compileFilter(String text, String cls, long projectId, Instant now) {
+        if (text == null || text.isBlank()) {
+            throw new QueryException("the query is empty: start with FIND " + cls, 0, 1, 1, List.of("FIND"));
+        }
+        if (text.length() > MAX_LENGTH) {
+            throw new QueryException(
+                    "the query is longer than " + MAX_LENGTH + " characters", MAX_LENGTH, 1, 1, List.of());
+        }
+        QueryCompiler c = new QueryCompiler(text, projectId, 1, now);
+        RampartQueryParser.QueryContext q = c.steps(parse(text));
+        Step first = c.steps.get(0);
+        if (!first.cls.name().equals(cls)) {
+            throw c.error(first.token, "this list takes FIND " + cls + ", not FIND " + first.cls.name(), List.of(cls));
+        }
+        ParserRuleContext extra = q.returnClause() != null
+                ? q.returnClause()
+                : q.orderClause() != null ? q.orderClause() : q.limitClause();
+        if (extra != null) {
+            throw c.error(
+                    extra.getStart(),
+                    "a list filter chooses " + cls + "s only: leave out RETURN, ORDER BY and LIMIT (the list sorts and"
+                            + " pages)",
+                    List.of("THAT", "end of query"));
+        }
+        String where = c.conditions(first) + (c.steps.size() > 1 ? " and " + c.tail(1) : "");
+        return new Filter(
+                "select " + first.cls.id().replace("{a}", first.alias()) + " from "
+                        + first.cls.from().replace("{a}", first.alias()) + " where " + where,
+                List.copyOf(c.params));
+    }
+
+    /** Parses and resolves the steps: classes, aliases, relationships. */
+    private RampartQueryParser.QueryContext steps(RampartQueryParser.QueryContext q) {
         addStep(q.step(), null);
         for (TraversalContext t : q.traversal()) {
             Step previous = steps.get(steps.size() - 1);
@@ -254,6 +292,11 @@ public final class QueryCompiler {
             s.negated = t.negated != null;
             s.rel = relationship(previous, s, t.verb().getStart());
         }
+        return q;
+    }
+
+    private Compiled compile() {
+        RampartQueryParser.QueryContext q = steps(parse(text));
 
         List<Item> items = new ArrayList<>();
         if (q.returnClause() == null) {

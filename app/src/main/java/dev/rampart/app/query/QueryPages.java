@@ -74,6 +74,16 @@ public class QueryPages {
                                     .toList(),
                             a.cells(),
                             a.truncated()));
+            try {
+                // a query that only chooses devices can drive the asset list, with its sorting and paging
+                QueryCompiler.compileFilter(query, "Device", caller.requireProject(), java.time.Instant.now());
+                model.addAttribute(
+                        "assetList",
+                        "/projects/" + project + "/assets?query="
+                                + java.net.URLEncoder.encode(query.strip(), java.nio.charset.StandardCharsets.UTF_8));
+            } catch (QueryException notAFilter) {
+                // RETURN, ORDER BY, LIMIT or another class: the answer is the table alone
+            }
         } catch (ApiProblem e) {
             model.addAttribute("queryError", error(e, query));
         }

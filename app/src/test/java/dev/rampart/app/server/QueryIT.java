@@ -252,6 +252,50 @@ class QueryIT {
         }
     }
 
+    private static TestServer.Response assets(String params) {
+        return server.call("GET", "/api/v1/projects/" + project + "/assets?limit=100&" + params, viewer, null);
+    }
+
+    private static List<String> names(TestServer.Response r) {
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        List<String> out = new ArrayList<>();
+        r.json().get("items").forEach(a -> out.add(a.get("name").asString()));
+        return out;
+    }
+
+    private static String enc(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** A query drives the asset list as one more filter, with the list's own filters, sorting and paging. */
+    @Test
+    void theAssetListShouldTakeAQueryAsAFilter() {
+        String exploitable = enc("FIND Device THAT HAS Finding WITH exploitVerified = true AND state = 'open'");
+        assertThat(names(assets("sort=name&query=" + exploitable))).containsExactly("old-db", "web-01");
+        assertThat(names(assets("active=true&query=" + exploitable))).containsExactly("web-01");
+        assertThat(names(
+                        assets("sort=name&query=" + enc("FIND Device WITH active = true THAT NOT PROTECTS HostAgent"))))
+                .containsExactly("printer-3");
+        assertThat(names(assets("sort=-risk&query=" + enc("find device with name like 'ws-*'"))))
+                .containsExactly("ws-ceo", "ws-17");
+        assertThat(names(assets("query=" + enc("FIND Device WITH name = '''; delete from asset; --'"))))
+                .isEmpty();
+
+        var other = assets("query=" + enc("FIND Finding WITH state = 'open'"));
+        assertThat(other.status()).isEqualTo(400);
+        assertThat(other.json().get("type").asString()).endsWith("/problems/query-invalid");
+        assertThat(other.json().get("detail").asString()).contains("this list takes FIND Device");
+        var returning = assets("query=" + enc("FIND Device RETURN Device.name"));
+        assertThat(returning.status()).isEqualTo(400);
+        assertThat(returning.json().get("position").asInt()).isEqualTo(12);
+        assertThat(returning.json().get("detail").asString()).contains("leave out RETURN, ORDER BY and LIMIT");
+        assertThat(assets("query=" + enc("FIND Device WITH"))
+                        .json()
+                        .get("position")
+                        .asInt())
+                .isEqualTo(16);
+    }
+
     @Test
     void savedQueriesShouldBeSharedOrPrivateAndChangedOnlyByTheirOwner() {
         String base = "/api/v1/projects/" + project + "/queries";

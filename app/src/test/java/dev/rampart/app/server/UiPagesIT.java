@@ -173,6 +173,17 @@ class UiPagesIT {
         assertThat(page.locator("#query-error p").textContent()).startsWith("Unexpected 'WHERE' at line 2, column 1");
         assertThat(page.locator("#query-error-at").textContent()).isEqualTo("WHERE active = true\n^");
         assertThat(violations(page)).isEmpty();
+
+        // a query that only chooses devices opens in the asset list, as its filter
+        String exposed = "FIND Device THAT HAS Finding WITH state = 'open' AND cvss >= 9";
+        page.locator("#query").fill(exposed);
+        submit(page, page.locator("#query-run"));
+        int found = page.locator("#query-results tbody tr").count();
+        submit(page, page.locator("#query-asset-list"));
+        assertThat(page.url()).contains("/assets?query=");
+        assertThat(page.locator("#asset-query").inputValue()).isEqualTo(exposed);
+        assertThat(page.locator("main table tbody tr").count()).isEqualTo(Math.min(found, 50));
+        assertThat(violations(page)).isEmpty();
     }
 
     /**
