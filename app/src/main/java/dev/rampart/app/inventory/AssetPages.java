@@ -30,6 +30,7 @@ public class AssetPages {
     private final dev.rampart.app.risk.RiskController risk;
     private final dev.rampart.app.action.ActionService actions;
     private final dev.rampart.app.graph.GraphService graph;
+    private final dev.rampart.app.query.QueryService queries;
 
     public AssetPages(
             InventoryController api,
@@ -38,8 +39,10 @@ public class AssetPages {
             dev.rampart.app.security.Audit audit,
             dev.rampart.app.risk.RiskController risk,
             dev.rampart.app.action.ActionService actions,
-            dev.rampart.app.graph.GraphService graph) {
+            dev.rampart.app.graph.GraphService graph,
+            dev.rampart.app.query.QueryService queries) {
         this.graph = graph;
+        this.queries = queries;
         this.risk = risk;
         this.actions = actions;
         this.api = api;
@@ -163,6 +166,7 @@ public class AssetPages {
                         .query(String.class)
                         .list());
         model.addAttribute("saved", savedFilters.list(p, caller.userId()));
+        model.addAttribute("savedQueries", deviceQueries(caller, filters.get("query")));
         model.addAttribute(
                 "total",
                 jdbc.sql("select count(*) from asset where project_id = ?")
@@ -170,6 +174,28 @@ public class AssetPages {
                         .query(Long.class)
                         .single());
         return "assets/list";
+    }
+
+    /** A saved query that chooses devices, as a link of the asset list. */
+    public record SavedQuery(String name, String query, String href, boolean current) {}
+
+    /** The caller's saved queries (theirs and the project's shared ones) that can filter this list. */
+    private List<SavedQuery> deviceQueries(Caller caller, String current) {
+        List<SavedQuery> out = new java.util.ArrayList<>();
+        for (dev.rampart.app.security.SavedTexts.Saved s : queries.saved().list(caller)) {
+            try {
+                dev.rampart.app.query.QueryCompiler.compileFilter(
+                        s.query(), "Device", caller.requireProject(), java.time.Instant.now());
+            } catch (dev.rampart.app.query.QueryException notAFilter) {
+                continue; // it returns columns, or finds something else: the query page runs it
+            }
+            out.add(new SavedQuery(
+                    s.name(),
+                    s.query(),
+                    "?query=" + java.net.URLEncoder.encode(s.query(), java.nio.charset.StandardCharsets.UTF_8),
+                    s.query().equals(current)));
+        }
+        return out;
     }
 
     private static Map<String, String> with(Map<String, String> m, String k, String v) {

@@ -184,6 +184,20 @@ class UiPagesIT {
         assertThat(page.locator("#asset-query").inputValue()).isEqualTo(exposed);
         assertThat(page.locator("main table tbody tr").count()).isEqualTo(Math.min(found, 50));
         assertThat(violations(page)).isEmpty();
+
+        // a saved query that chooses devices is one of the asset list's saved filters
+        page.navigate(server.baseUrl + "/projects/" + project + "/queries");
+        page.locator("#query").fill(exposed);
+        page.locator("#query-name").fill("Devices exposed at 9+");
+        submit(page, page.locator("#query-save"));
+        page.navigate(server.baseUrl + "/projects/" + project + "/assets");
+        assertThat(page.locator("#asset-saved-queries a").allTextContents()).contains("Devices exposed at 9+");
+        assertThat(page.locator("#asset-saved-queries a").allTextContents()).doesNotContain("Five devices");
+        submit(
+                page,
+                page.locator("#asset-saved-queries a", new Page.LocatorOptions().setHasText("Devices exposed at 9+")));
+        assertThat(page.locator("#asset-query").inputValue()).isEqualTo(exposed);
+        assertThat(page.locator("main table tbody tr").count()).isEqualTo(Math.min(found, 50));
     }
 
     /**
