@@ -37,7 +37,7 @@ import java.util.Set;
  * rampart import --project KEY --file import.json [--db JDBC_URL]
  * rampart action isolate|release|scan --project KEY --asset ID --reason R [--wait] [--server URL]
  * rampart risk --project KEY [--db JDBC_URL]
- * rampart query --project KEY [--db JDBC_URL] [--max-rows N] "FIND ..."
+ * rampart query --project KEY [--db JDBC_URL] [--max-rows N] "FIND ..." | --saved NAME | --list
  * </pre>
  *
  * Exit codes: 0 done, 1 the run failed (its summary says why), 2 the command line or a file is wrong.
@@ -436,18 +436,21 @@ public final class Rampart {
         for (int i = 1; i < args.length; i++) {
             if (args[i].startsWith("--")) {
                 options.add(args[i]);
-                if (!args[i].contains("=") && i + 1 < args.length) {
+                if (!args[i].contains("=") && !args[i].equals("--list") && i + 1 < args.length) {
                     options.add(args[++i]);
                 }
             } else {
                 text.append(text.length() == 0 ? "" : " ").append(args[i]);
             }
         }
-        Map<String, String> o =
-                options(options.toArray(String[]::new), 0, Set.of("project", "db", "max-rows"), Set.of());
+        Map<String, String> o = options(
+                options.toArray(String[]::new), 0, Set.of("project", "db", "max-rows", "saved"), Set.of("list"));
         String project = require(o, "project");
-        if (text.length() == 0) {
-            throw new UsageException("query needs the query as its argument, e.g. \"FIND Device WITH active = true\"");
+        boolean list = o.containsKey("list");
+        String saved = o.get("saved");
+        if ((text.length() > 0 ? 1 : 0) + (list ? 1 : 0) + (saved != null ? 1 : 0) != 1) {
+            throw new UsageException("query takes one of: the query as its argument (e.g. \"FIND Device WITH active ="
+                    + " true\"), --saved NAME, or --list");
         }
         int maxRows;
         try {
@@ -459,14 +462,31 @@ public final class Rampart {
             long projectId = new dev.rampart.app.project.Projects(db.dataSource()).require(project);
             var service = new dev.rampart.app.query.QueryService(
                     db.dataSource(), null, maxRows, java.time.Duration.ofMinutes(5), Clock.systemUTC());
+            var json = tools.jackson.databind.json.JsonMapper.builder().build();
+            List<dev.rampart.app.security.SavedTexts.Saved> all =
+                    list || saved != null ? service.saved().all(projectId) : List.of();
+            if (list) {
+                for (var q : all) {
+                    out.println(json.writeValueAsString(q));
+                }
+                return 0;
+            }
+            String queryText = text.toString();
+            if (saved != null) {
+                queryText = all.stream()
+                        .filter(q -> q.name().equals(saved))
+                        .findFirst()
+                        .orElseThrow(() -> new UsageException(
+                                "the project has no saved query named '" + saved + "' (--list shows them)"))
+                        .query();
+            }
             dev.rampart.app.query.QueryService.Answer answer;
             try {
-                answer = service.run(projectId, text.toString());
+                answer = service.run(projectId, queryText);
             } catch (dev.rampart.app.web.ApiProblem e) {
                 err.println("rampart: " + e.getMessage());
                 return "query-invalid".equals(e.slug()) ? 2 : 1;
             }
-            var json = tools.jackson.databind.json.JsonMapper.builder().build();
             for (List<Object> row : answer.rows()) {
                 var line = json.createObjectNode();
                 for (int i = 0; i < row.size(); i++) {
@@ -500,8 +520,9 @@ public final class Rampart {
                 "       rampart action isolate|release|scan --project KEY --asset ID --reason R [--isolation-type"
                         + " Full|Selective] [--scan-type Quick|Full] [--wait] [--server URL]; action status --project KEY --id N");
         lines.add("       rampart risk --project KEY [--db JDBC_URL]   (recomputes every asset's risk)");
-        lines.add("       rampart query --project KEY [--db JDBC_URL] [--max-rows N] \"FIND ...\"   (JSON lines;"
-                + " docs/queries.md)");
+        lines.add(
+                "       rampart query --project KEY [--db JDBC_URL] [--max-rows N] \"FIND ...\" | --saved NAME | --list"
+                        + "   (JSON lines; docs/queries.md)");
         lines.add("       (actions go through a running server: RAMPART_URL, default http://127.0.0.1:8080, and an API"
                 + " token in RAMPART_TOKEN or --token-file)");
         lines.add("Without --db: the embedded PostgreSQL in $RAMPART_HOME (default ~/.rampart). See docs/sync.md.");

@@ -57,6 +57,11 @@ class RampartCliIT {
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    private static org.springframework.jdbc.core.simple.JdbcClient server(String url) {
+        return org.springframework.jdbc.core.simple.JdbcClient.create(
+                TestDatabase.get().dataSource());
+    }
+
     private Path connectorFile(String project, String extra) throws Exception {
         Path file = dir.resolve(project + ".json");
         Files.writeString(
@@ -154,6 +159,37 @@ class RampartCliIT {
         Result cut = rampart(env(), "query", "--project", project, "--db", db, "--max-rows", "3", "FIND Device");
         assertThat(cut.out().lines()).hasSize(3);
         assertThat(cut.err()).contains("cut at 3 rows");
+        // saved queries: listed and run by name, as the operator who sees them all
+        long projectId = server(db)
+                .sql("select id from project where key = ?")
+                .param(project)
+                .query(Long.class)
+                .single();
+        server(db)
+                .sql("insert into saved_query (project_id, name, query, owner, shared)"
+                        + " values (?, 'Per platform', 'FIND Device RETURN Device.osPlatform, COUNT(Device)', 'ann',"
+                        + " false)")
+                .param(projectId)
+                .update();
+        Result listed = rampart(env(), "query", "--project", project, "--db", db, "--list");
+        assertThat(listed.code()).as(listed.err()).isZero();
+        JsonNode savedOne = JSON.readTree(listed.out().lines().findFirst().orElseThrow());
+        assertThat(savedOne.path("name").asText()).isEqualTo("Per platform");
+        assertThat(savedOne.path("owner").asText()).isEqualTo("ann");
+        assertThat(savedOne.path("shared").asBoolean()).isFalse();
+        Result bySaved = rampart(env(), "query", "--project", project, "--db", db, "--saved", "Per platform");
+        assertThat(bySaved.code()).as(bySaved.err()).isZero();
+        int devices = 0;
+        for (String line : bySaved.out().lines().toList()) {
+            devices += JSON.readTree(line).path("count(Device)").asInt();
+        }
+        assertThat(devices).isEqualTo(40);
+        Result unknown = rampart(env(), "query", "--project", project, "--db", db, "--saved", "Nope");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).contains("no saved query named 'Nope'");
+        assertThat(rampart(env(), "query", "--project", project, "--db", db, "--list", "FIND Device")
+                        .code())
+                .isEqualTo(2);
 
         Result assets = rampart(env(), "export", "assets", "--db", db, "--project", project);
         JsonNode asset = JSON.readTree(assets.out().lines().findFirst().orElseThrow());
