@@ -32,6 +32,8 @@ import java.util.Set;
  *     "10.8350.26100.2295"}}); a platform not named is held to the newest version seen in the tenant (F10)
  * @param expectedManagedBy the tools that should manage the devices (Defender's {@code managedBy}, e.g. {@code
  *     ["Intune"]}); empty: any tool, but not none ({@code Unknown})
+ * @param directoryEveryHours the tenant's Entra directory (users, groups, memberships) is read from Microsoft Graph
+ *     at most this often (F9); 0: never
  */
 public record ConnectorOptions(
         int gracePeriodDays,
@@ -46,10 +48,11 @@ public record ConnectorOptions(
         int perDeviceLogonLimit,
         int logonUsersEveryHours,
         java.util.Map<String, String> sensorVersions,
-        List<String> expectedManagedBy) {
+        List<String> expectedManagedBy,
+        int directoryEveryHours) {
 
     public static final ConnectorOptions DEFAULTS = new ConnectorOptions(
-            0, true, 50_000, 100_000, 7, 10, 10, 1.0, "auto", 200, 24, java.util.Map.of(), List.of());
+            0, true, 50_000, 100_000, 7, 10, 10, 1.0, "auto", 200, 24, java.util.Map.of(), List.of(), 24);
 
     private static final java.util.regex.Pattern VERSION =
             java.util.regex.Pattern.compile("[0-9]{1,9}(\\.[0-9]{1,9}){0,5}");
@@ -82,7 +85,8 @@ public record ConnectorOptions(
                 "perDeviceLogonLimit",
                 "logonUsersEveryHours",
                 "sensorVersions",
-                "expectedManagedBy");
+                "expectedManagedBy",
+                "directoryEveryHours");
         List<String> unknown = ConnectorSpec.unknownKeys(node, known);
         if (!unknown.isEmpty()) {
             problems.add(at + " has unknown keys " + unknown + " (known: "
@@ -106,7 +110,8 @@ public record ConnectorOptions(
                 integer(node, "perDeviceLogonLimit", d.perDeviceLogonLimit(), 0, 100_000, at, problems),
                 integer(node, "logonUsersEveryHours", d.logonUsersEveryHours(), 1, 168, at, problems),
                 sensorVersions(node.get("sensorVersions"), at, problems),
-                strings(node.get("expectedManagedBy"), at + ".expectedManagedBy", problems));
+                strings(node.get("expectedManagedBy"), at + ".expectedManagedBy", problems),
+                integer(node, "directoryEveryHours", d.directoryEveryHours(), 0, 168, at, problems));
     }
 
     private static java.util.Map<String, String> sensorVersions(JsonNode v, String at, List<String> p) {
@@ -207,6 +212,7 @@ public record ConnectorOptions(
         ObjectNode versions = o.putObject("sensorVersions");
         sensorVersions.forEach(versions::put);
         expectedManagedBy.forEach(o.putArray("expectedManagedBy")::add);
+        o.put("directoryEveryHours", directoryEveryHours);
         return o;
     }
 

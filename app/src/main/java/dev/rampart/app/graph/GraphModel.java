@@ -340,6 +340,46 @@ public final class GraphModel {
                 time("closedAt", "{a}.closed_at", "when it was closed"),
                 number("timesReopened", "{a}.times_reopened", "how often it reopened"));
 
+        entity(
+                "User",
+                "an Entra user of the tenant (F9)",
+                "entra_user",
+                "directory_user {a}",
+                "{a}.project_id",
+                "{a}.id",
+                "{a}.object_id",
+                "id,userPrincipalName,displayName,department",
+                number("id", "{a}.id", "Rampart's user id"),
+                text("userPrincipalName", "{a}.user_principal_name", "the sign-in name"),
+                text("displayName", "{a}.display_name", "the name people see"),
+                text("mail", "{a}.mail", "the mail address"),
+                text("samAccountName", "{a}.sam_account_name", "the on-premises account name"),
+                text("department", "{a}.department", "the department"),
+                text("jobTitle", "{a}.job_title", "the job title"),
+                text("employeeId", "{a}.employee_id", "the employee id"),
+                bool("enabled", "{a}.account_enabled", "whether the account may sign in"),
+                text("userType", "{a}.user_type", "Member or Guest"),
+                bool("active", "{a}.active", "false once the directory no longer has the user"),
+                time("firstSeen", "{a}.first_seen", "when Rampart first read the user"),
+                time("goneAt", "{a}.gone_at", "when the directory stopped listing the user"));
+        entity(
+                "Group",
+                "an Entra group of the tenant (F9)",
+                "entra_group",
+                "directory_group {a}",
+                "{a}.project_id",
+                "{a}.id",
+                "{a}.object_id",
+                "id,name,securityEnabled",
+                number("id", "{a}.id", "Rampart's group id"),
+                text("name", "{a}.display_name", "the group's name"),
+                text("description", "{a}.description", "its description"),
+                text("mail", "{a}.mail", "its mail address"),
+                bool("securityEnabled", "{a}.security_enabled", "a security group"),
+                bool("mailEnabled", "{a}.mail_enabled", "a mail-enabled group"),
+                bool("active", "{a}.active", "false once the directory no longer has the group"),
+                time("goneAt", "{a}.gone_at", "when the directory stopped listing the group"));
+
         relate(
                 "Account",
                 "HAS",
@@ -386,6 +426,29 @@ public final class GraphModel {
                 "{l}.ticket_id = {f}.id and {l}.finding_id = {t}.id",
                 "the ticket tracks the finding");
         relate("Ticket", "CONCERNS", "Device", null, "{f}.asset_id = {t}.id", "the ticket is about the device");
+        relate("Account", "HAS", "User", null, "{t}.connector_id = {f}.id", "the tenant's directory holds the user");
+        relate("Account", "HAS", "Group", null, "{t}.connector_id = {f}.id", "the tenant's directory holds the group");
+        relate(
+                "User",
+                "USES",
+                "Device",
+                "logon_user {l}",
+                "{l}.user_id = {f}.id and {l}.asset_id = {t}.id",
+                "the user logs on to the device (a logon user matched to the directory)");
+        relate(
+                "User",
+                "MEMBER_OF",
+                "Group",
+                "group_member {l}",
+                "{l}.user_id = {f}.id and {l}.group_id = {t}.id",
+                "the user is in the group, directly or through nested groups");
+        relate(
+                "Group",
+                "MEMBER_OF",
+                "Group",
+                "group_member {l}",
+                "{l}.member_group_id = {f}.id and {l}.group_id = {t}.id",
+                "the first group is in the second, directly or through nested groups");
     }
 
     private GraphModel() {}

@@ -209,28 +209,30 @@ public final class GraphService {
                         .map(e -> e.id().substring(cls.name().length() + 1))
                         .toList();
                 for (Relationship r : GraphModel.relationships()) {
-                    boolean forward = r.from().equals(cls.name());
-                    if (!forward && !r.to().equals(cls.name())) {
-                        continue;
-                    }
-                    EntityClass other =
-                            GraphModel.entityClass(forward ? r.to() : r.from()).orElseThrow();
-                    for (String[] pair : neighbours(c, projectId, cls, ids, r, forward, other)) {
-                        String self = cls.name() + ":" + pair[0];
-                        String them = other.name() + ":" + pair[1];
-                        if (!entities.containsKey(them)) {
-                            if (entities.size() >= maxEntities) {
-                                truncated = true;
-                                continue;
-                            }
-                            pending.computeIfAbsent(other.name(), k -> new LinkedHashSet<>())
-                                    .add(pair[1]);
-                            entities.put(them, null);
+                    for (boolean forward : new boolean[] {true, false}) {
+                        // a relationship within one class (Group MEMBER_OF Group) is walked both ways
+                        if (!(forward ? r.from() : r.to()).equals(cls.name())) {
+                            continue;
                         }
-                        edges.add(forward ? new Edge(self, them, r.verb()) : new Edge(them, self, r.verb()));
-                        if (parents != null && !levelStart.contains(them)) {
-                            parents.computeIfAbsent(them, k -> new ArrayList<>())
-                                    .add(self);
+                        EntityClass other = GraphModel.entityClass(forward ? r.to() : r.from())
+                                .orElseThrow();
+                        for (String[] pair : neighbours(c, projectId, cls, ids, r, forward, other)) {
+                            String self = cls.name() + ":" + pair[0];
+                            String them = other.name() + ":" + pair[1];
+                            if (!entities.containsKey(them)) {
+                                if (entities.size() >= maxEntities) {
+                                    truncated = true;
+                                    continue;
+                                }
+                                pending.computeIfAbsent(other.name(), k -> new LinkedHashSet<>())
+                                        .add(pair[1]);
+                                entities.put(them, null);
+                            }
+                            edges.add(forward ? new Edge(self, them, r.verb()) : new Edge(them, self, r.verb()));
+                            if (parents != null && !levelStart.contains(them)) {
+                                parents.computeIfAbsent(them, k -> new ArrayList<>())
+                                        .add(self);
+                            }
                         }
                     }
                 }

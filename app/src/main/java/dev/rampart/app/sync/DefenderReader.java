@@ -22,6 +22,7 @@ import dev.rampart.defender.model.Vulnerability;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -484,6 +485,74 @@ final class DefenderReader {
                     + " more are due and follow on the next runs, those never read first");
         }
         return "per-device";
+    }
+
+    /**
+     * Reads the tenant's Entra directory from Graph into staging: every user, every group, and each group's
+     * transitive members (users and groups; devices and service principals are not kept). Returns false, with a
+     * warning, when the app registration may not read the directory: then nothing of it is applied, and the run goes
+     * on (the inventory does not depend on it).
+     */
+    boolean directory() throws SQLException {
+        progress.phase("directory");
+        try {
+            try (CopyWriter w = staging.open(Staging.DIRECTORY_USERS, Staging.DIRECTORY_USER_COLUMNS)) {
+                for (dev.rampart.defender.model.DirectoryUser u : client.listUsers()) {
+                    if (u.id() == null || u.id().isBlank()) {
+                        bad.bad("directoryUsers", u.userPrincipalName(), "no object id");
+                        continue;
+                    }
+                    bad.good("directoryUsers");
+                    w.row(
+                            staging.runId(),
+                            u.id(),
+                            u.userPrincipalName(),
+                            u.displayName(),
+                            u.mail(),
+                            u.onPremisesSamAccountName(),
+                            u.onPremisesDomainName(),
+                            u.onPremisesSecurityIdentifier(),
+                            u.department(),
+                            u.jobTitle(),
+                            u.employeeId(),
+                            u.accountEnabled(),
+                            u.userType());
+                }
+            }
+            List<String> groups = new ArrayList<>();
+            try (CopyWriter w = staging.open(Staging.DIRECTORY_GROUPS, Staging.DIRECTORY_GROUP_COLUMNS)) {
+                for (dev.rampart.defender.model.DirectoryGroup g : client.listGroups()) {
+                    if (g.id() == null || g.id().isBlank()) {
+                        bad.bad("directoryGroups", g.displayName(), "no object id");
+                        continue;
+                    }
+                    bad.good("directoryGroups");
+                    groups.add(g.id());
+                    w.row(
+                            staging.runId(),
+                            g.id(),
+                            g.displayName(),
+                            g.description(),
+                            g.mail(),
+                            g.securityEnabled(),
+                            g.mailEnabled());
+                }
+            }
+            try (CopyWriter w = staging.open(Staging.GROUP_MEMBERS, Staging.GROUP_MEMBER_COLUMNS)) {
+                for (String g : groups) {
+                    for (dev.rampart.defender.model.DirectoryObject m : client.listTransitiveMembers(g)) {
+                        String type = m.user() != null ? "user" : m.group() != null ? "group" : null;
+                        if (type != null && m.id() != null) {
+                            w.row(staging.runId(), g, type, m.id());
+                        }
+                    }
+                }
+            }
+            return true;
+        } catch (PermissionException e) {
+            progress.warning("the directory (users and groups) is not imported: " + e.getMessage());
+            return false;
+        }
     }
 
     private void huntLogonUsers() throws SQLException {

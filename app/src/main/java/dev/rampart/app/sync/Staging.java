@@ -32,7 +32,27 @@ public final class Staging {
             + " public_exploit, exploit_verified, exploit_in_kit, exploit_types, epss, published_on, updated_on,"
             + " exposed_machines";
 
-    private static final String[] TABLES = {MACHINES, FINDINGS, SOFTWARE, ALERTS, LOGON_USERS, VULNERABILITIES};
+    static final String DIRECTORY_USERS = "stage_directory_user";
+    static final String DIRECTORY_USER_COLUMNS = "run_id, object_id, user_principal_name, display_name, mail,"
+            + " sam_account_name, on_premises_domain, sid, department, job_title, employee_id, account_enabled,"
+            + " user_type";
+    static final String DIRECTORY_GROUPS = "stage_directory_group";
+    static final String DIRECTORY_GROUP_COLUMNS =
+            "run_id, object_id, display_name, description, mail, security_enabled, mail_enabled";
+    static final String GROUP_MEMBERS = "stage_group_member";
+    static final String GROUP_MEMBER_COLUMNS = "run_id, group_object_id, member_type, member_object_id";
+
+    private static final String[] TABLES = {
+        MACHINES,
+        FINDINGS,
+        SOFTWARE,
+        ALERTS,
+        LOGON_USERS,
+        VULNERABILITIES,
+        DIRECTORY_USERS,
+        DIRECTORY_GROUPS,
+        GROUP_MEMBERS
+    };
 
     private final Connection connection;
     private final long runId;

@@ -244,6 +244,12 @@ public final class SyncEngine {
                             options.perDeviceLogonLimit(),
                             at.minus(Duration.ofHours(options.logonUsersEveryHours()))),
                     logonBulkDue);
+            boolean directory = options.directoryEveryHours() > 0
+                    && (cp.directoryAt() == null
+                            || !cp.directoryAt()
+                                    .plus(Duration.ofHours(options.directoryEveryHours()))
+                                    .isAfter(at))
+                    && reader.directory();
             bad.check(options);
 
             progress.phase("applying");
@@ -266,6 +272,16 @@ public final class SyncEngine {
                     ctx,
                     tx -> {
                         Profiles.assign(tx, ctx.projectId(), connector.id(), ctx.sourceId(), false, ctx.atTimestamp());
+                        if (directory) {
+                            DirectoryApply.Counts d = DirectoryApply.apply(
+                                    tx, ctx.runId(), ctx.projectId(), connector.id(), ctx.atTimestamp());
+                            LOG.info("apply: directory: {}", d);
+                        }
+                        if (directory || !ctx.logonUsers().equals("none")) {
+                            LOG.info(
+                                    "apply: {} logon users matched to directory users",
+                                    DirectoryApply.matchLogonUsers(tx, ctx.projectId()));
+                        }
                         Instant alertsAt = alertsLatest == null
                                 ? cp.alertsAt()
                                 : cp.alertsAt() == null || alertsLatest.isAfter(cp.alertsAt())
@@ -275,7 +291,8 @@ public final class SyncEngine {
                                         full ? ctx.at() : cp.lastFullAt(),
                                         ctx.at(),
                                         alertsAt,
-                                        logon.equals("hunting") ? ctx.at() : cp.logonUsersAt())
+                                        logon.equals("hunting") ? ctx.at() : cp.logonUsersAt(),
+                                        directory ? ctx.at() : cp.directoryAt())
                                 .save(tx, connector.id(), ctx.runId());
                     },
                     progress,

@@ -322,12 +322,31 @@ public final class GraphApi {
         String context =
                 call.base() + "/v1.0/$metadata#users" + (select == null ? "" : "(" + String.join(",", fields) + ")");
         List<String> all = List.copyOf(USER_SELECTABLE);
-        int[] hits = matching(tenant.userCount(), filter(call, USER_SELECTABLE, "user"), u -> user(u, all));
+        int[] matched = matching(tenant.userCount(), filter(call, USER_SELECTABLE, "user"), u -> user(u, all));
+        // deleted users are gone from the list
+        int[] hits = matched == null && !anyDeleted()
+                ? null
+                : java.util.Arrays.stream(
+                                matched != null
+                                        ? matched
+                                        : java.util.stream.IntStream.range(0, tenant.userCount())
+                                                .toArray())
+                        .filter(u -> Directory.exists(tenant, u))
+                        .toArray();
         page(
                 call,
                 context,
                 hits == null ? tenant.userCount() : hits.length,
                 k -> user(hits == null ? k : hits[k], fields));
+    }
+
+    private boolean anyDeleted() {
+        for (int u = 0; u < tenant.userCount(); u++) {
+            if (!Directory.exists(tenant, u)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void user(Call call) {
@@ -340,7 +359,7 @@ public final class GraphApi {
                 }
             }
         }
-        if (u < 0) {
+        if (u < 0 || !Directory.exists(tenant, u)) {
             throw notFound(id);
         }
         ObjectNode body = Call.JSON.createObjectNode();
@@ -540,7 +559,9 @@ public final class GraphApi {
         }
         int[] range = Directory.userRange(tenant, g);
         for (int u = range[0]; u < range[1]; u++) {
-            out.add(u);
+            if (Directory.exists(tenant, u)) {
+                out.add(u);
+            }
         }
     }
 

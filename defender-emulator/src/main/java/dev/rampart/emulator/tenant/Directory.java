@@ -49,7 +49,15 @@ public final class Directory {
     }
 
     public static String upn(SyntheticTenant t, int u) {
-        return (first(t, u) + "." + last(t, u)).toLowerCase(java.util.Locale.ROOT) + u + "@corp.contoso.com";
+        String renamed = t.state().renamedUpn(u);
+        return renamed != null
+                ? renamed
+                : (first(t, u) + "." + last(t, u)).toLowerCase(java.util.Locale.ROOT) + u + "@corp.contoso.com";
+    }
+
+    /** Whether the user is in the directory (not deleted through the tenant's state). */
+    public static boolean exists(SyntheticTenant t, int u) {
+        return !t.state().userDeleted(u);
     }
 
     public static String id(SyntheticTenant t, int u) {

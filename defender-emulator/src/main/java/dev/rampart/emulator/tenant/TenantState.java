@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -18,6 +19,29 @@ public final class TenantState {
     private final Map<Integer, ObjectNode> machineOverrides = new ConcurrentHashMap<>();
     private final Map<Integer, List<VulnOverride>> vulnOverrides = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
+    private final Set<Integer> deletedUsers = ConcurrentHashMap.newKeySet();
+    private final Map<Integer, String> renamedUsers = new ConcurrentHashMap<>();
+
+    /** Deletes a directory user: Graph lists it no more (its past logons stay in Defender's data, as they do). */
+    public void deleteUser(int user) {
+        version.incrementAndGet();
+        deletedUsers.add(user);
+    }
+
+    public boolean userDeleted(int user) {
+        return deletedUsers.contains(user);
+    }
+
+    /** Gives a directory user a new user principal name (and mail), as a rename in Entra does. */
+    public void renameUser(int user, String upn) {
+        version.incrementAndGet();
+        renamedUsers.put(user, upn);
+    }
+
+    /** A renamed user's UPN, or null when it keeps the one computed from the seed. */
+    public String renamedUpn(int user) {
+        return renamedUsers.get(user);
+    }
 
     /** Grows with every change, so that caches of tenant-wide figures know when to recompute. */
     public long version() {
