@@ -496,6 +496,8 @@ final class DefenderReader {
     boolean directory() throws SQLException {
         progress.phase("directory");
         try {
+            long users = 0;
+            long memberships = 0;
             try (CopyWriter w = staging.open(Staging.DIRECTORY_USERS, Staging.DIRECTORY_USER_COLUMNS)) {
                 for (dev.rampart.defender.model.DirectoryUser u : client.listUsers()) {
                     if (u.id() == null || u.id().isBlank()) {
@@ -503,6 +505,7 @@ final class DefenderReader {
                         continue;
                     }
                     bad.good("directoryUsers");
+                    users++;
                     w.row(
                             staging.runId(),
                             u.id(),
@@ -543,11 +546,15 @@ final class DefenderReader {
                     for (dev.rampart.defender.model.DirectoryObject m : client.listTransitiveMembers(g)) {
                         String type = m.user() != null ? "user" : m.group() != null ? "group" : null;
                         if (type != null && m.id() != null) {
+                            memberships++;
                             w.row(staging.runId(), g, type, m.id());
                         }
                     }
                 }
             }
+            progress.count("directoryUsersFetched", users);
+            progress.count("directoryGroupsFetched", groups.size());
+            progress.count("directoryMembershipsFetched", memberships);
             return true;
         } catch (PermissionException e) {
             progress.warning("the directory (users and groups) is not imported: " + e.getMessage());

@@ -53,6 +53,16 @@ class DirectoryIT {
             assertThat(first.succeeded()).as(first.toString()).isTrue();
             SyntheticTenant t = f.emulator.tenant();
             long p = f.projectId();
+            assertThat(first.json()
+                            .path("fetched")
+                            .path("directoryUsersFetched")
+                            .asLong())
+                    .isEqualTo(t.userCount());
+            assertThat(first.json()
+                            .path("fetched")
+                            .path("directoryGroupsFetched")
+                            .asLong())
+                    .isEqualTo(t.groupCount());
             assertThat(f.count("select count(*) from directory_user where project_id = ? and active", p))
                     .isEqualTo(t.userCount());
             assertThat(f.count("select count(*) from directory_group where project_id = ? and active", p))
