@@ -233,13 +233,16 @@ class UiPagesIT {
                 break;
             }
         }
-        @SuppressWarnings("unchecked")
-        List<Number> at = (List<Number>) page.evaluate(
-                "id => { const p = document.getElementById('graph').cy.getElementById(id).renderedPosition();"
-                        + " return [p.x, p.y]; }",
+        // the finding is moved to a corner of its own (the layout may draw others over it), then clicked there
+        page.locator("#graph").scrollIntoViewIfNeeded();
+        page.evaluate(
+                "id => { const cy = document.getElementById('graph').cy; const n = cy.getElementById(id);"
+                        + " cy.nodes().not(n).forEach((m, i) =>"
+                        + " m.renderedPosition({x: 300 + (i % 15) * 40, y: 60 + Math.floor(i / 15) * 40}));"
+                        + " n.renderedPosition({x: 30, y: 30}); }",
                 finding);
         var box = page.locator("#graph").boundingBox();
-        page.mouse().click(box.x + at.get(0).doubleValue(), box.y + at.get(1).doubleValue());
+        page.mouse().click(box.x + 30, box.y + 30);
         int before = around.get("entities").size();
         page.waitForCondition(() -> Integer.parseInt(page.locator("#graph").getAttribute("data-nodes")) > before);
         String cve = finding == null

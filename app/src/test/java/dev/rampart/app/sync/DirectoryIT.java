@@ -239,4 +239,53 @@ class DirectoryIT {
                             allStaff));
         }
     }
+
+    /** Logon users without a SID fall to the next rules: the UPN, the SAM name in the user's domain, the mail. */
+    @Test
+    void eachMatchingRuleShouldFindItsUserAndSayWhichMatched() throws Exception {
+        try (SyncFixture f = new SyncFixture(10)) {
+            assertThat(f.full().succeeded()).isTrue();
+            long p = f.projectId();
+            SyntheticTenant t = f.emulator.tenant();
+            long asset = f.count("select min(id) from asset where project_id = ?", p);
+            long source = f.count("select min(source_id) from asset_source where asset_id = ?", asset);
+            f.jdbc.sql("delete from logon_user where asset_id = ?").param(asset).update();
+            String upn = Directory.upn(t, 3);
+            String sam = Directory.sam(t, 4);
+            f.jdbc.sql("update directory_user set mail = 'shared.box@contoso.com' where project_id = ?"
+                            + " and object_id = ?")
+                    .params(p, Directory.id(t, 5))
+                    .update();
+            Object[][] logons = {
+                {upn.substring(0, upn.indexOf('@')), upn.substring(upn.indexOf('@') + 1), "upn", 3},
+                {upn.toUpperCase(java.util.Locale.ROOT), "", "upn", 3},
+                {sam, "CORP", "sam", 4},
+                {sam, "corp.contoso.com", "sam", 4},
+                {"shared.box", "contoso.com", "mail", 5},
+                {sam, "FABRIKAM", null, -1},
+                {"nobody", "CORP", null, -1},
+            };
+            for (Object[] l : logons) {
+                f.jdbc.sql("insert into logon_user (asset_id, source_id, account_name, account_domain)"
+                                + " values (?, ?, ?, ?)")
+                        .params(asset, source, l[0], l[1])
+                        .update();
+            }
+            dev.rampart.app.database.Transactions.run(f.dataSource, tx -> DirectoryApply.matchLogonUsers(tx, p));
+            for (Object[] l : logons) {
+                List<String> got = strings(
+                        f,
+                        "select coalesce(l.matched_by, '-') || ' ' || coalesce(u.object_id, '-') from logon_user l"
+                                + " left join directory_user u on u.id = l.user_id"
+                                + " where l.asset_id = ? and l.source_id = ? and l.account_name = ?"
+                                + " and l.account_domain = ?",
+                        asset,
+                        source,
+                        l[0],
+                        l[1]);
+                String expected = l[2] == null ? "- -" : l[2] + " " + Directory.id(t, (Integer) l[3]);
+                assertThat(got).as(l[0] + "\\\\" + l[1]).containsExactly(expected);
+            }
+        }
+    }
 }
