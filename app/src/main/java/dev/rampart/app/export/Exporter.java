@@ -14,6 +14,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 import javax.sql.DataSource;
 
@@ -207,6 +208,19 @@ public final class Exporter {
         }
         out.flush();
         return n;
+    }
+
+    /** A small table as CSV (RFC 4180, CRLF lines): the header, then the rows, each field through {@link #csvField}. */
+    public static String csvTable(List<String> header, List<List<String>> rows) {
+        StringBuilder b = new StringBuilder();
+        csvLine(b, header);
+        rows.forEach(r -> csvLine(b, r));
+        return b.toString();
+    }
+
+    private static void csvLine(StringBuilder b, List<String> cells) {
+        b.append(String.join(",", cells.stream().map(Exporter::csvField).toList()))
+                .append("\r\n");
     }
 
     /**

@@ -67,7 +67,7 @@ public final class GraphExport {
 
     /** What a writer receives: entities class by class, then relationships. */
     private interface Sink {
-        void entity(EntityClass cls, ResultSet row) throws IOException, SQLException;
+        void entity(GraphService.Entity e) throws IOException;
 
         void relationship(String from, String to, String verb) throws IOException;
     }
@@ -103,7 +103,7 @@ public final class GraphExport {
                         ps.setLong(1, projectId);
                         try (ResultSet rs = ps.executeQuery()) {
                             while (rs.next()) {
-                                sink.entity(cls, rs);
+                                sink.entity(GraphService.entity(rs, cls));
                                 entities++;
                             }
                         }
@@ -153,17 +153,16 @@ public final class GraphExport {
                 projectId,
                 new Sink() {
                     @Override
-                    public void entity(EntityClass cls, ResultSet row) throws IOException, SQLException {
+                    public void entity(GraphService.Entity e) throws IOException {
                         g.writeStartObject();
-                        g.writeStringField("id", cls.name() + ":" + row.getString(1));
-                        g.writeStringField("class", cls.name());
-                        g.writeStringField("type", cls.type());
-                        g.writeStringField("key", row.getString(2));
+                        g.writeStringField("id", e.id());
+                        g.writeStringField("class", e.cls());
+                        g.writeStringField("type", e.type());
+                        g.writeStringField("key", e.key());
                         g.writeObjectFieldStart("properties");
-                        int column = 3;
-                        for (Property p : cls.properties()) {
-                            Object v = GraphModel.read(row, column++, p.type());
-                            g.writeFieldName(p.name());
+                        for (Map.Entry<String, Object> p : e.properties().entrySet()) {
+                            Object v = p.getValue();
+                            g.writeFieldName(p.getKey());
                             if (v == null) {
                                 g.writeNull();
                             } else if (v instanceof Boolean b) {
@@ -244,23 +243,21 @@ public final class GraphExport {
                 projectId,
                 new Sink() {
                     @Override
-                    public void entity(EntityClass cls, ResultSet row) throws SQLException {
+                    public void entity(GraphService.Entity e) {
                         try {
                             x.writeStartElement("node");
-                            x.writeAttribute("id", cls.name() + ":" + row.getString(1));
-                            data(x, "class", cls.name());
-                            data(x, "type", cls.type());
-                            data(x, "key", row.getString(2));
-                            int column = 3;
-                            for (Property p : cls.properties()) {
-                                Object v = GraphModel.read(row, column++, p.type());
-                                if (v != null) {
-                                    data(x, "p_" + p.name(), v.toString());
+                            x.writeAttribute("id", e.id());
+                            data(x, "class", e.cls());
+                            data(x, "type", e.type());
+                            data(x, "key", e.key());
+                            for (Map.Entry<String, Object> p : e.properties().entrySet()) {
+                                if (p.getValue() != null) {
+                                    data(x, "p_" + p.getKey(), p.getValue().toString());
                                 }
                             }
                             x.writeEndElement();
-                        } catch (XMLStreamException e) {
-                            throw new UncheckedIOException(new IOException(e));
+                        } catch (XMLStreamException failure) {
+                            throw new UncheckedIOException(new IOException(failure));
                         }
                     }
 
@@ -328,17 +325,9 @@ public final class GraphExport {
                 projectId,
                 new Sink() {
                     @Override
-                    public void entity(EntityClass cls, ResultSet row) throws IOException, SQLException {
-                        List<String> cells = new ArrayList<>();
-                        cells.add(cls.name() + ":" + row.getString(1));
-                        cells.add(cls.name());
-                        cells.add(row.getString(2));
-                        cells.add(cls.type());
-                        int column = 3;
-                        for (Property p : cls.properties()) {
-                            Object v = GraphModel.read(row, column++, p.type());
-                            cells.add(v == null ? "" : v.toString());
-                        }
+                    public void entity(GraphService.Entity e) throws IOException {
+                        List<String> cells = new ArrayList<>(List.of(e.id(), e.cls(), e.key(), e.type()));
+                        e.properties().values().forEach(v -> cells.add(v == null ? "" : v.toString()));
                         line(w, cells);
                     }
 

@@ -81,15 +81,7 @@ public final class HuntingService {
 
         /** The rows as CSV (RFC 4180), columns in schema order; nested values as their JSON text. */
         public String toCsv() {
-            StringBuilder b = new StringBuilder();
-            List<String> names = schema.stream().map(HuntingColumn::name).toList();
-            b.append(String.join(",", names.stream().map(Exporter::csvField).toList()))
-                    .append("\r\n");
-            for (List<String> row : cells()) {
-                b.append(String.join(",", row.stream().map(Exporter::csvField).toList()))
-                        .append("\r\n");
-            }
-            return b.toString();
+            return Exporter.csvTable(schema.stream().map(HuntingColumn::name).toList(), cells());
         }
 
         /** The rows as text cells in schema order: empty for null, nested values as their JSON text. */

@@ -138,15 +138,19 @@ public final class QueryCompiler {
      * @throws QueryException when the query does not parse or names what the graph does not have
      */
     public static Compiled compile(String text, long projectId, int maxRows, Instant now) {
+        checkText(text, "and an entity class");
+        return new QueryCompiler(text, projectId, maxRows, now).compile();
+    }
+
+    /** Refuses an empty query (saying it starts with FIND {@code what}) and one longer than {@link #MAX_LENGTH}. */
+    private static void checkText(String text, String what) {
         if (text == null || text.isBlank()) {
-            throw new QueryException(
-                    "the query is empty: start with FIND and an entity class", 0, 1, 1, List.of("FIND"));
+            throw new QueryException("the query is empty: start with FIND " + what, 0, 1, 1, List.of("FIND"));
         }
         if (text.length() > MAX_LENGTH) {
             throw new QueryException(
                     "the query is longer than " + MAX_LENGTH + " characters", MAX_LENGTH, 1, 1, List.of());
         }
-        return new QueryCompiler(text, projectId, maxRows, now).compile();
     }
 
     /** Parses only: the tree, or the first syntax error. */
@@ -253,13 +257,7 @@ public final class QueryCompiler {
      * RETURN, ORDER BY or LIMIT, into a statement that selects their ids (the asset list filtered by a query).
      */
     public static Filter compileFilter(String text, String cls, long projectId, Instant now) {
-        if (text == null || text.isBlank()) {
-            throw new QueryException("the query is empty: start with FIND " + cls, 0, 1, 1, List.of("FIND"));
-        }
-        if (text.length() > MAX_LENGTH) {
-            throw new QueryException(
-                    "the query is longer than " + MAX_LENGTH + " characters", MAX_LENGTH, 1, 1, List.of());
-        }
+        checkText(text, cls);
         QueryCompiler c = new QueryCompiler(text, projectId, 1, now);
         RampartQueryParser.QueryContext q = c.steps(parse(text));
         Step first = c.steps.get(0);

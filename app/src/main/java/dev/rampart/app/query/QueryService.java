@@ -59,17 +59,8 @@ public final class QueryService {
 
         /** The rows as CSV (RFC 4180) under a header of the column names. */
         public String toCsv() {
-            StringBuilder b = new StringBuilder();
-            line(b, columns.stream().map(QueryCompiler.Column::name).toList());
-            for (List<String> row : cells()) {
-                line(b, row);
-            }
-            return b.toString();
-        }
-
-        private static void line(StringBuilder b, List<String> cells) {
-            b.append(String.join(",", cells.stream().map(Exporter::csvField).toList()))
-                    .append("\r\n");
+            return Exporter.csvTable(
+                    columns.stream().map(QueryCompiler.Column::name).toList(), cells());
         }
 
         /** The rows as text cells: empty for null. */

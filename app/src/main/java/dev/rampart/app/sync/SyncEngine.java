@@ -232,11 +232,7 @@ public final class SyncEngine {
                     ? null
                     : cp.alertsAt().minus(Duration.ofMinutes(options.alertOverlapMinutes()));
             Instant alertsLatest = reader.alerts(alertsSince);
-            boolean logonBulkDue = full
-                    || cp.logonUsersAt() == null
-                    || !cp.logonUsersAt()
-                            .plus(Duration.ofHours(options.logonUsersEveryHours()))
-                            .isAfter(at);
+            boolean logonBulkDue = full || due(cp.logonUsersAt(), options.logonUsersEveryHours(), at);
             String logon = reader.logonUsers(
                     logonCandidates(
                             runId,
@@ -245,10 +241,7 @@ public final class SyncEngine {
                             at.minus(Duration.ofHours(options.logonUsersEveryHours()))),
                     logonBulkDue);
             boolean directory = options.directoryEveryHours() > 0
-                    && (cp.directoryAt() == null
-                            || !cp.directoryAt()
-                                    .plus(Duration.ofHours(options.directoryEveryHours()))
-                                    .isAfter(at))
+                    && due(cp.directoryAt(), options.directoryEveryHours(), at)
                     && reader.directory();
             bad.check(options);
 
@@ -319,6 +312,11 @@ public final class SyncEngine {
             MDC.remove("connector");
             MDC.remove("run");
         }
+    }
+
+    /** Whether a read last done at {@code last} (null: never) is due again at {@code at}, every {@code hours}. */
+    private static boolean due(Instant last, int hours, Instant at) {
+        return last == null || !last.plus(Duration.ofHours(hours)).isAfter(at);
     }
 
     /**
